@@ -1,0 +1,47 @@
+namespace Rtn.Kernels;
+
+/// <summary>Checks a kernel call's spans against its shape before any work starts, naming what disagrees.</summary>
+internal static class KernelArguments
+{
+    /// <summary>Validates a quantize/dequantize call and returns the group size that applies.</summary>
+    public static int ForWeights<T>(int bits, int groupSize, int rows, int columns, int weightLength, int packedLength, int scaleLength)
+        where T : unmanaged
+    {
+        Precision<T>.EnsureSupported();
+        var shape = WeightShape.Matrix(rows, columns);
+        var g = new RtnConfig(bits, groupSize).Validate(shape);
+        Require(weightLength, shape.ElementCount, "weights", shape);
+        Require(packedLength, QuantizedWeight<T>.PackedLength(bits, shape), "packed", shape);
+        Require(scaleLength, shape.ElementCount / g, "scales", shape);
+        return g;
+    }
+
+    /// <summary>Validates a product call and returns the group size that applies.</summary>
+    public static int ForProduct<T>(int bits, int groupSize, int m, int rows, int columns, int xLength, int packedLength, int scaleLength, int biasLength, int yLength)
+        where T : unmanaged
+    {
+        if (m <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), m, "The activation row count m must be positive.");
+        }
+
+        var g = ForWeights<T>(bits, groupSize, rows, columns, rows * columns, packedLength, scaleLength);
+        var shape = WeightShape.Matrix(rows, columns);
+        Require(xLength, (long)m * columns, "x", shape);
+        Require(yLength, (long)m * rows, "y", shape);
+        if (biasLength != 0)
+        {
+            Require(biasLength, rows, "bias", shape);
+        }
+
+        return g;
+    }
+
+    private static void Require(long actual, long expected, string name, WeightShape shape)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} must hold {expected} values for weight {shape}, but holds {actual}.", name);
+        }
+    }
+}

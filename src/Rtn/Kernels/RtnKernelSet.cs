@@ -1,0 +1,34 @@
+using System.ComponentModel;
+
+namespace Rtn.Kernels;
+
+/// <summary>The kernels of one generated scheme, as registered with <see cref="RtnKernels"/>.</summary>
+/// <typeparam name="TScheme">A generated scheme such as <c>Q4G128</c>.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RtnKernelSet<TScheme> : IRtnKernels
+    where TScheme : struct, IRtnScheme
+{
+    /// <inheritdoc/>
+    public int Bits => TScheme.Bits;
+
+    /// <inheritdoc/>
+    public int GroupSize => TScheme.GroupSize;
+
+    /// <inheritdoc/>
+    public bool IsSpecialized => true;
+
+    /// <inheritdoc/>
+    public void Quantize<T>(ReadOnlySpan<T> weights, int rows, int columns, Span<byte> packed, Span<T> scales, RtnFormat format, KernelOptions options)
+        where T : unmanaged =>
+        ScalarKernels.Quantize(TScheme.Bits, TScheme.GroupSize, weights, rows, columns, packed, scales, format);
+
+    /// <inheritdoc/>
+    public void Dequantize<T>(ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, Span<T> weights, RtnFormat format, KernelOptions options)
+        where T : unmanaged =>
+        ScalarKernels.Dequantize(TScheme.Bits, TScheme.GroupSize, packed, scales, rows, columns, weights, format);
+
+    /// <inheritdoc/>
+    public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
+        where T : unmanaged =>
+        ScalarKernels.MatMul(TScheme.Bits, TScheme.GroupSize, x, m, packed, scales, rows, columns, bias, y, format);
+}

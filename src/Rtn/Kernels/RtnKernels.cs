@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using Rtn.Kernels;
+
+namespace Rtn;
+
+/// <summary>
+/// Finds the kernels for a (bits, group size) combination chosen at run time: the generated,
+/// specialized ones when some assembly in the process generated them, otherwise a generic
+/// implementation that gives identical results.
+/// </summary>
+public static class RtnKernels
+{
+    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Specialized = new();
+    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Generic = new();
+
+    /// <summary>The kernels for <paramref name="config"/>.</summary>
+    public static IRtnKernels For(RtnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return For(config.Bits, config.GroupSize);
+    }
+
+    /// <summary>The kernels for <paramref name="bits"/> and <paramref name="groupSize"/> (-1 per row).</summary>
+    public static IRtnKernels For(int bits, int groupSize)
+    {
+        var config = new RtnConfig(bits, groupSize);
+        return Specialized.TryGetValue((config.Bits, config.GroupSize), out var kernels)
+            ? kernels
+            : GenericFor(config.Bits, config.GroupSize);
+    }
+
+    /// <summary>The generic implementation, even where specialized kernels exist (for comparison and benchmarks).</summary>
+    public static IRtnKernels GenericFor(int bits, int groupSize)
+    {
+        var config = new RtnConfig(bits, groupSize);
+        return Generic.GetOrAdd((config.Bits, config.GroupSize), static key => new GenericRtnKernels(key.Bits, key.GroupSize));
+    }
+
+    /// <summary>The combinations with specialized kernels loaded in this process.</summary>
+    public static IReadOnlyCollection<RtnConfig> SpecializedCombinations =>
+        [.. Specialized.Keys.Order().Select(static key => new RtnConfig(key.Bits, key.GroupSize))];
+
+    /// <summary>
+    /// Called by generated module initializers. The first registration of a combination wins;
+    /// a second assembly generating the same combination changes nothing.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Register(IRtnKernels kernels)
+    {
+        ArgumentNullException.ThrowIfNull(kernels);
+        Specialized.TryAdd((kernels.Bits, kernels.GroupSize), kernels);
+    }
+}
