@@ -131,7 +131,8 @@ public sealed class RtnAccelerator : IDisposable
         where TLoaded : class =>
         (TLoaded)loadedKernels.GetOrAdd(typeof(TLoaded), _ => load(Device));
 
-    private static Context.Builder Configure(Context.Builder builder) =>
+    /// <summary>The context settings every accelerator here uses; the PTX tests compile with the same ones.</summary>
+    internal static Context.Builder Configure(Context.Builder builder) =>
         builder.Math(MathMode.Default).Optimize(OptimizationLevel.O2).Profiling();
 
     private static Device? Pick(Context context, GpuBackend backend)
