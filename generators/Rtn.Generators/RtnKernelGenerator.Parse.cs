@@ -31,7 +31,7 @@ public sealed partial class RtnKernelGenerator
                     continue;
                 }
 
-                requests.Add(Validate(bits, syntax, groupSize, syntax));
+                requests.Add(Validate(bits, Argument(syntax, 0, "bits"), groupSize, Argument(syntax, 1, "groupSize")));
             }
 
             return requests.ToEquatableArray();
@@ -95,6 +95,18 @@ public sealed partial class RtnKernelGenerator
             }
 
             return diagnostics.Count == 0 ? KernelRequest.Valid(new KernelSpec(bits, groupSize)) : KernelRequest.Invalid([.. diagnostics]);
+        }
+
+        /// <summary>Where an attribute argument was written, so a diagnostic points at the bad value; the whole attribute if that is unclear.</summary>
+        private static SyntaxNode Argument(SyntaxNode attribute, int position, string parameterName)
+        {
+            if (attribute is not AttributeSyntax { ArgumentList.Arguments: var arguments })
+            {
+                return attribute;
+            }
+
+            return arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == parameterName)
+                ?? (position < arguments.Count && arguments[position] is { NameColon: null, NameEquals: null } positional ? positional : attribute);
         }
 
         /// <summary>Reads the <c>(int bits, int groupSize)</c> constructor arguments that both kernel attributes take.</summary>

@@ -50,7 +50,7 @@ public sealed partial class RtnKernelGenerator : IIncrementalGenerator
             .Select(static (input, _) => Plan.Create(input.Left, input.Right))
             .WithTrackingName(TrackingNames.GenerationPlan);
 
-        // 7. One file per scheme, so a new combination leaves the others' outputs cached.
+        // 7. One file per scheme: Q4G128.g.cs.
         var schemes = plan.SelectMany(static (plan, _) => plan.Schemes).WithTrackingName(TrackingNames.Schemes);
         context.RegisterSourceOutput(schemes, Emit.Scheme);
 
