@@ -169,6 +169,30 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void GetBytes_TensorAboveTwoGigabytes_PointsToOpenRead_WhichReadsIt()
+    {
+        // A sparse file: the 2 GiB of zeros take no disk space on the usual file systems.
+        const long Size = (long)int.MaxValue + 9;
+        var path = _folder.File("huge.safetensors");
+        using (var stream = File.Create(path))
+        {
+            stream.Write(RawSafetensors.Build($$$"""{"big":{"dtype":"U8","shape":[{{{Size}}}],"data_offsets":[0,{{{Size}}}]}}""", []));
+            stream.SetLength(stream.Length + Size);
+            stream.Seek(-1, SeekOrigin.End);
+            stream.WriteByte(77);
+        }
+
+        using var file = SafetensorsFile.Open(path);
+        var big = file["big"];
+
+        Should.Throw<InvalidOperationException>(() => file.GetBytes(big)).Message.ShouldContain($"tensor 'big' is {Size} bytes, more than a span can hold; read it with OpenRead");
+        using var tensor = file.OpenRead(big);
+        tensor.Length.ShouldBe(Size);
+        tensor.Seek(-1, SeekOrigin.End);
+        tensor.ReadByte().ShouldBe(77);
+    }
+
+    [Fact]
     public void Copy_FromOneFileToAnother_ThroughStreamsAndChunks()
     {
         var source = Write("source.safetensors", [new TensorDeclaration("a", SafetensorsDType.F32, 3, 5), new TensorDeclaration("b", SafetensorsDType.U16, 7)], w =>
