@@ -5,6 +5,7 @@ using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using Rtn.Gpu.Kernels;
+using Rtn.Kernels.Generated;
 
 namespace Rtn.Gpu.Tests;
 

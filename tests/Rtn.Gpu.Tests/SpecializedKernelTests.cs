@@ -6,19 +6,22 @@ namespace Rtn.Gpu.Tests;
 
 public sealed class SpecializedKernelTests(CpuAcceleratorFixture fixture) : IClassFixture<CpuAcceleratorFixture>
 {
-    static SpecializedKernelTests()
-    {
-        RtnGpuKernels.Register<Q4G8>();
-        RtnGpuKernels.Register<Q8Row>();
-    }
-
     [Fact]
-    public void KernelsFor_RegisteredScheme_IsSpecialized()
+    public void KernelsFor_CombinationGeneratedHere_IsSpecialized()
     {
+        // Q4G8 comes from this project's [assembly: RtnKernel(4, 8)] and its generated module initializer.
         fixture.Accelerator.KernelsFor(new RtnConfig(4, 8)).IsSpecialized.ShouldBeTrue();
-        fixture.Accelerator.KernelsFor(new RtnConfig(8, -1)).IsSpecialized.ShouldBeTrue();
         fixture.Accelerator.GenericKernelsFor(new RtnConfig(4, 8)).IsSpecialized.ShouldBeFalse();
         RtnGpuKernels.SpecializedCombinations.ShouldContain(new RtnConfig(4, 8));
+    }
+
+    [Theory]
+    [InlineData(4, 128)]
+    [InlineData(8, -1)]
+    [InlineData(8, 32)]
+    public void KernelsFor_CombinationOfTheLibrarySet_IsSpecializedByRtnGpu(int bits, int groupSize)
+    {
+        fixture.Accelerator.KernelsFor(new RtnConfig(bits, groupSize)).IsSpecialized.ShouldBeTrue();
     }
 
     [Fact]
