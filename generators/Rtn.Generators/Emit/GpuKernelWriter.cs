@@ -36,7 +36,7 @@ internal static class GpuKernelWriter
         else
         {
             writer.Line($"// Quantize: two passes, as {Invariant(spec.GroupSize)} is not a multiple of 4: one warp per group computes its")
-                .Line("//   scale, then one thread per packed byte writes its codes (a 4-bit byte can straddle two groups).");
+                .Line("//   scale, then one thread per packed byte writes its codes, each with its own group's scale.");
         }
 
         if (perRow || spec.GroupSize % 4 == 0)
