@@ -90,15 +90,14 @@ public abstract class RtnGpuKernels : IRtnKernels
         using var xBuffer = device.Allocate1D<T>(x.Length);
         using var packedBuffer = device.Allocate1D<byte>(packed.Length);
         using var scaleBuffer = device.Allocate1D<T>(scales.Length);
-        using var biasBuffer = device.Allocate1D<T>(bias.Length);
+        using var biasBuffer = bias.IsEmpty ? null : device.Allocate1D<T>(bias.Length);
         using var yBuffer = device.Allocate1D<T>(y.Length);
         xBuffer.View.CopyFromCPU(device.DefaultStream, x);
         packedBuffer.View.CopyFromCPU(device.DefaultStream, packed);
         scaleBuffer.View.CopyFromCPU(device.DefaultStream, scales);
-        biasBuffer.View.CopyFromCPU(device.DefaultStream, bias);
-        LaunchMatMul<T>(
-            xBuffer.View, m, packedBuffer.View, scaleBuffer.View,
-            biasBuffer.View, yBuffer.View, layout);
+        biasBuffer?.View.CopyFromCPU(device.DefaultStream, bias);
+        var biasView = biasBuffer is null ? ArrayView<T>.Empty : biasBuffer.View.BaseView;
+        LaunchMatMul<T>(xBuffer.View, m, packedBuffer.View, scaleBuffer.View, biasView, yBuffer.View, layout);
         yBuffer.View.CopyToCPU(device.DefaultStream, y);
     }
 

@@ -77,6 +77,13 @@ internal sealed class LoadedKernels<TScheme, TElement, TRaw>(Accelerator acceler
     /// <summary>An empty <paramref name="bias"/> means none.</summary>
     public void MatMul(ArrayView<TRaw> x, int m, ArrayView<byte> packed, ArrayView<TRaw> scales, ArrayView<TRaw> bias, ArrayView<TRaw> y, WeightLayout layout)
     {
+        // "No bias" travels as a zero-length view into y: a real device address, so no backend
+        // is handed the null pointer of ArrayView.Empty, and the kernels test only the length.
+        if (bias.Length == 0)
+        {
+            bias = y.SubView(0, 0);
+        }
+
         if (layout.GroupSize % 8 != 0)
         {
             multiplyElements.Value(WarpLaunch(layout.Rows * m), x, packed, scales, bias, y, layout, m);
