@@ -24,7 +24,7 @@ public sealed class PtxCompilationTests : IDisposable
     public static TheoryData<string, Type, Type, Type> Kernels()
     {
         var data = new TheoryData<string, Type, Type, Type>();
-        foreach (var scheme in new[] { typeof(RuntimeScheme), typeof(Q4G128), typeof(Q8Row) })
+        foreach (var scheme in new[] { typeof(RuntimeScheme), typeof(Q4G32), typeof(Q4G128), typeof(Q8Row) })
         {
             foreach (var (element, raw) in new[] { (typeof(Float32Element), typeof(float)), (typeof(Float16Element), typeof(ushort)), (typeof(BFloat16Element), typeof(ushort)) })
             {

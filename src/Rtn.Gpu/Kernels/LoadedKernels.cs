@@ -54,7 +54,8 @@ internal sealed class LoadedKernels<TScheme, TElement, TRaw>(Accelerator acceler
     {
         if (layout.GroupSize % 4 == 0)
         {
-            quantizeGroups.Value(WarpLaunch(layout.GroupCount), weights, packed, scales, firstNonFinite, layout);
+            var teamsPerWarp = accelerator.WarpSize / QuantizeKernels.LanesPerGroup(layout.GroupSize, accelerator.WarpSize);
+            quantizeGroups.Value(WarpLaunch((layout.GroupCount + teamsPerWarp - 1) / teamsPerWarp), weights, packed, scales, firstNonFinite, layout);
             return;
         }
 

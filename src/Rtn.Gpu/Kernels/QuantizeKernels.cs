@@ -4,16 +4,27 @@ using Rtn.Kernels;
 namespace Rtn.Gpu.Kernels;
 
 /// <summary>
-/// Quantization on the device. The main kernel gives each quantization group one warp: lanes read
-/// four consecutive values at a time (16 or 8 bytes per lane, so a warp reads one contiguous
-/// span), reduce the largest magnitude across the warp with shuffles, and then re-read the group
-/// (now in cache) to write four codes per lane as one 16- or 32-bit store. Group sizes that are
-/// not a multiple of four (rare, and the only ones where a 4-bit byte can straddle two groups)
-/// take two simpler passes: scales first, then one thread per packed byte.
+/// Quantization on the device. The main kernel gives each quantization group a team of lanes:
+/// lanes read four consecutive values at a time (16 or 8 bytes per lane, so a team reads one
+/// contiguous span), reduce the largest magnitude across the team with shuffles, and then re-read
+/// the group (now in cache) to write four codes per lane as one 16- or 32-bit store. A team is the
+/// whole warp, or for small groups (32 or 64 values) an aligned part of it, so that every lane has
+/// work. Group sizes that are not a multiple of four (rare, and the only ones where a 4-bit byte
+/// can straddle two groups) take two simpler passes: scales first, then one thread per packed byte.
 /// </summary>
 internal static class QuantizeKernels
 {
-    /// <summary>One warp per group; needs a group size that is a multiple of 4.</summary>
+    /// <summary>
+    /// Lanes per group in <see cref="QuantizeGroups"/>: one per four values when that is a power of
+    /// two below the warp size (teams then tile the warp and reduce without crossing), else the warp.
+    /// </summary>
+    public static int LanesPerGroup(int groupSize, int warpSize)
+    {
+        var quads = groupSize / 4;
+        return quads < warpSize && (quads & (quads - 1)) == 0 ? quads : warpSize;
+    }
+
+    /// <summary>One team of lanes per group; needs a group size that is a multiple of 4.</summary>
     public static void QuantizeGroups<TScheme, TElement, TRaw>(
         ArrayView<TRaw> weights, ArrayView<byte> packed, ArrayView<TRaw> scales, ArrayView<int> firstNonFinite, WeightLayout layout)
         where TScheme : struct, IRtnScheme
@@ -22,30 +33,36 @@ internal static class QuantizeKernels
     {
         var bits = WeightLayout.BitsOf<TScheme>(layout);
         var groupSize = WeightLayout.GroupSizeOf<TScheme>(layout);
-        var group = WarpMath.GlobalWarpIndex;
-        if (group >= layout.GroupCount)
+        var lanes = LanesPerGroup(groupSize, Warp.WarpSize);
+        var teamsPerWarp = Warp.WarpSize / lanes;
+        if (WarpMath.GlobalWarpIndex * teamsPerWarp >= layout.GroupCount)
         {
             return;
         }
 
+        // A team past the last group still runs the shuffles, which need every lane of the warp;
+        // it just has no values.
+        var group = (WarpMath.GlobalWarpIndex * teamsPerWarp) + (Warp.LaneIdx / lanes);
+        var lane = Warp.LaneIdx % lanes;
+        var extent = group < layout.GroupCount ? groupSize : 0;
         var start = group * groupSize;
-        var stride = Warp.WarpSize * 4;
+        var stride = lanes * 4;
         var maxBits = 0u;
-        for (var i = Warp.LaneIdx * 4; i < groupSize; i += stride)
+        for (var i = lane * 4; i < extent; i += stride)
         {
             maxBits = Codes.Max(maxBits, Codes.MaxMagnitude(TElement.Load4(weights, start + i)));
         }
 
-        maxBits = WarpMath.Max(maxBits);
+        maxBits = WarpMath.Max(maxBits, lanes);
         if (maxBits >= FloatBits.NonFiniteMagnitude)
         {
-            ReportNonFinite<TElement, TRaw>(weights, start, groupSize, firstNonFinite);
+            ReportNonFinite<TElement, TRaw>(weights, start, extent, lane, lanes, firstNonFinite);
             return;
         }
 
         var scaleRaw = TElement.FromSingle(Codes.Scale(Interop.IntAsFloat(maxBits), bits));
         var scale = TElement.ToSingle(scaleRaw);
-        for (var i = Warp.LaneIdx * 4; i < groupSize; i += stride)
+        for (var i = lane * 4; i < extent; i += stride)
         {
             var v = TElement.Load4(weights, start + i);
             var c0 = Codes.Quantize<TElement, TRaw>(v.X, scale, bits);
@@ -62,7 +79,7 @@ internal static class QuantizeKernels
             }
         }
 
-        if (Warp.LaneIdx == 0)
+        if (lane == 0 && extent != 0)
         {
             scales[group] = scaleRaw;
         }
@@ -90,10 +107,10 @@ internal static class QuantizeKernels
             maxBits = Codes.Max(maxBits, FloatBits.MagnitudeBits(TElement.ToSingle(weights[start + i])));
         }
 
-        maxBits = WarpMath.Max(maxBits);
+        maxBits = WarpMath.Max(maxBits, Warp.WarpSize);
         if (maxBits >= FloatBits.NonFiniteMagnitude)
         {
-            ReportNonFinite<TElement, TRaw>(weights, start, groupSize, firstNonFinite);
+            ReportNonFinite<TElement, TRaw>(weights, start, groupSize, Warp.LaneIdx, Warp.WarpSize, firstNonFinite);
             return;
         }
 
@@ -133,11 +150,11 @@ internal static class QuantizeKernels
     /// The slow path for a group holding NaN or infinity: record the smallest such position so
     /// that the host can name it. Runs only when the input is already an error.
     /// </summary>
-    private static void ReportNonFinite<TElement, TRaw>(ArrayView<TRaw> weights, int start, int groupSize, ArrayView<int> firstNonFinite)
+    private static void ReportNonFinite<TElement, TRaw>(ArrayView<TRaw> weights, int start, int groupSize, int lane, int lanes, ArrayView<int> firstNonFinite)
         where TElement : struct, IGpuElement<TRaw>
         where TRaw : unmanaged
     {
-        for (var i = Warp.LaneIdx; i < groupSize; i += Warp.WarpSize)
+        for (var i = lane; i < groupSize; i += lanes)
         {
             if (FloatBits.MagnitudeBits(TElement.ToSingle(weights[start + i])) >= FloatBits.NonFiniteMagnitude)
             {

@@ -9,9 +9,13 @@ namespace Rtn.Gpu.Kernels;
 /// </summary>
 internal static class WarpMath
 {
-    public static uint Max(uint value)
+    /// <summary>
+    /// The maximum over each aligned team of <paramref name="lanes"/> lanes (a power of two up to
+    /// the warp size): exchanges at distances below the team size never leave the team.
+    /// </summary>
+    public static uint Max(uint value, int lanes)
     {
-        for (var distance = Warp.WarpSize / 2; distance > 0; distance >>= 1)
+        for (var distance = lanes / 2; distance > 0; distance >>= 1)
         {
             var other = Warp.ShuffleXor(value, distance);
             value = other > value ? other : value;
@@ -20,6 +24,7 @@ internal static class WarpMath
         return value;
     }
 
+    /// <summary>The sum over the whole warp.</summary>
     public static float Sum(float value)
     {
         for (var distance = Warp.WarpSize / 2; distance > 0; distance >>= 1)
