@@ -110,6 +110,7 @@ public static class RtnReference
             return bytes;
         }
 
+        RequireNibbleCodes(codes);
         var packed = new byte[codes.Length / 2];
         for (var k = 0; k < packed.Length; k++)
         {
@@ -186,6 +187,24 @@ public static class RtnReference
         }
 
         return scale;
+    }
+
+    // A nibble cannot hold a code outside [-8, 7], and an odd count would leave half a byte:
+    // both would otherwise be written as some other, valid-looking code.
+    private static void RequireNibbleCodes(ReadOnlySpan<sbyte> codes)
+    {
+        if (codes.Length % 2 != 0)
+        {
+            throw new ArgumentException($"4-bit codes pack two per byte, so their count must be even, but it is {codes.Length}.", nameof(codes));
+        }
+
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] is < -8 or > 7)
+            {
+                throw new ArgumentOutOfRangeException(nameof(codes), codes[i], $"4-bit codes lie in [-8, 7], but code {i} is {codes[i]}.");
+            }
+        }
     }
 
     private static sbyte Nibble(int nibble, RtnFormat format) =>
