@@ -38,7 +38,7 @@ public class QuantizeTieTests
     [InlineData(ElementKind.BFloat16)]
     public void Quantize_TieAtSevenAndAHalf_RoundsToSeven(ElementKind kind)
     {
-        // 7.5 is clamped to qmax = 7 before rounding; rounding first would give 8, which has no nibble.
+        // 7.5 is clamped to qmax = 7 before rounding; on its own it would round to 8, which no nibble holds.
         var codes = FourBit(kind).Codes;
         codes[0].ShouldBe((sbyte)7);
         codes[5].ShouldBe((sbyte)7);
