@@ -96,6 +96,7 @@ public static class RtnReference
     }
 
     /// <summary>Packs codes (row-major) into bytes: one per code at 8 bits, two per byte (low nibble first) at 4.</summary>
+    /// <exception cref="ArgumentException">4-bit codes of odd count, or one outside [-8, 7] (named by index).</exception>
     public static byte[] PackCodes(ReadOnlySpan<sbyte> codes, int bits, RtnFormat format)
     {
         var offset = OffsetFor(bits, format);

@@ -54,7 +54,7 @@ public class QuantizeRoundingTests
         //   0x3ECCCCCD (13421773·2^-25) and 0x3ECCCCCE (13421774·2^-25); ties to even gives
         //   s = 0x3ECCCCCE = 0.40000004. The true division 6 / 15 = 0.4 rounds to 0x3ECCCCCD.
         // With s = 13421774·2^-25 (division's scale in brackets):
-        //   -3   → -3·2^25 / 13421774 = -7.4999994 → fp32 -7.4999995 → -7  [-7.5 → tie → -8]
+        //   -3   → -3·2^25 / 13421774 = -7.4999993 → fp32 -7.4999995 → -7  [-7.4999999 → fp32 -7.5 → tie → -8]
         //   0.6f = 10066330·2^-24 → 20132660 / 13421774 = 1.4999999 → 1   [1.5 → tie → 2]
         //   1.4f = 11744051·2^-23 → 46976204 / 13421774 = 3.4999996 → 3   [3.5 → tie → 4]
         float[] values = [-3f, 0.6f, 1.4f, 0f, 0, 0, 0, 0];
