@@ -1,3 +1,4 @@
+using ILGPU;
 using Rtn.Gpu.Kernels;
 
 namespace Rtn.Gpu;
@@ -36,6 +37,22 @@ internal static class GpuArguments
         }
 
         return layout;
+    }
+
+    /// <summary>
+    /// Device views the kernels read or write four values at a time must start on a 16-byte
+    /// boundary: vector loads and stores of misaligned addresses fault on GPUs. Whole buffers do.
+    /// </summary>
+    public static void RequireAligned<T>(ArrayView<T> view, string name)
+        where T : unmanaged
+    {
+        var offset = ((IContiguousArrayView)view).IndexInBytes;
+        if (offset % 16 != 0)
+        {
+            throw new ArgumentException(
+                $"{name} starts at byte {offset} of its buffer, which is not on a 16-byte boundary; the kernels move four values at a time.",
+                name);
+        }
     }
 
     public static void Require(long actual, long expected, string name, WeightShape shape)

@@ -131,6 +131,7 @@ public abstract class RtnGpuKernels : IRtnKernels
         ArgumentNullException.ThrowIfNull(destination);
         var layout = LayoutOf(destination);
         GpuArguments.Require(weights.Length, destination.Shape.ElementCount, nameof(weights), destination.Shape);
+        GpuArguments.RequireAligned(weights, nameof(weights));
         Quantize(weights, destination.Packed.View, destination.Scales.View, layout, destination.Shape, ReadOnlySpan<T>.Empty);
     }
 
@@ -141,6 +142,7 @@ public abstract class RtnGpuKernels : IRtnKernels
         ArgumentNullException.ThrowIfNull(weight);
         var layout = LayoutOf(weight);
         GpuArguments.Require(destination.Length, weight.Shape.ElementCount, nameof(destination), weight.Shape);
+        GpuArguments.RequireAligned(destination, nameof(destination));
         LaunchDequantize(weight.Packed.View, weight.Scales.View, destination, layout);
     }
 
@@ -161,6 +163,8 @@ public abstract class RtnGpuKernels : IRtnKernels
 
         var layout = GpuArguments.ForProduct<T>(
             Bits, GroupSize, m, weight.Shape.Rows, weight.Shape.Columns, x.Length, weight.Packed.Length, weight.Scales.Length, bias.Length, y.Length, weight.Format);
+        GpuArguments.RequireAligned(x, nameof(x));
+        GpuArguments.RequireAligned(y, nameof(y));
         LaunchMatMul(x, m, weight.Packed.View, weight.Scales.View, bias, y, layout);
     }
 

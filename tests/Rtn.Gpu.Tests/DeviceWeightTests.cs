@@ -91,6 +91,20 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
         error.Message.ShouldContain("weight_bits=4");
     }
 
+    [Fact]
+    public void Dequantize_DestinationOffByOneElement_ThrowsNamingAlignment()
+    {
+        var weight = RtnReference.Quantize<float>(Values<float>(4 * 16, seed: 8), WeightShape.Matrix(4, 16), new RtnConfig(8, 16));
+        using var device = Accelerator.Upload(weight);
+        using var dense = Accelerator.Device.Allocate1D<float>(4 * 16 + 1);
+
+        var error = Should.Throw<ArgumentException>(() =>
+            Accelerator.KernelsFor(weight.Config).Dequantize(device, dense.View.SubView(1, 4 * 16)));
+
+        error.ParamName.ShouldBe("destination");
+        error.Message.ShouldContain("16-byte boundary");
+    }
+
     private static T[] Values<T>(int count, int seed)
         where T : unmanaged
     {
