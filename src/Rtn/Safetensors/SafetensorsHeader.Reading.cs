@@ -4,14 +4,12 @@ using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Unicode;
 using static System.FormattableString;
+using static Rtn.Safetensors.JsonDescriptions;
 
 namespace Rtn.Safetensors;
 
 internal sealed partial class SafetensorsHeader
 {
-    // Text from the header is cut here in messages, so a hostile header cannot make a huge message.
-    private const int QuotedTextLimit = 80;
-
     /// <summary>Checks that a file is long enough to hold the header length.</summary>
     public static void CheckFileLength(string path, long fileLength)
     {
@@ -295,17 +293,6 @@ internal sealed partial class SafetensorsHeader
     }
 
     private static string Offsets(TensorInfo tensor) => Invariant($"[{tensor.DataOffset}, {tensor.DataOffset + tensor.ByteLength}]");
-
-    private static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        var kind => kind.ToString().ToLowerInvariant(),
-    };
-
-    private static string Quote(JsonElement value) => Clip(value.GetRawText());
-
-    private static string Clip(string text) =>
-        text.Length <= QuotedTextLimit ? text : string.Concat(text.AsSpan(0, QuotedTextLimit), "...");
 
     private static JsonElement Once(string path, string name, JsonProperty field, JsonElement? earlier) =>
         earlier is null ? field.Value : throw new SafetensorsFormatException(path, $"tensor '{name}' gives {field.Name} twice");
