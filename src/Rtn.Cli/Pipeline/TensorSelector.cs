@@ -51,16 +51,9 @@ internal sealed class TensorSelector(QuantizationScheme scheme, IReadOnlyList<Sk
         }
         catch (ArgumentException e)
         {
-            return new TensorPlan(tensor, TensorAction.Unfit, FirstSentenceOf(e.Message), config);
+            return new TensorPlan(tensor, TensorAction.Unfit, Messages.Clean(e), config);
         }
 
         return new TensorPlan(tensor, TensorAction.Quantize, string.Empty, config, shape);
-    }
-
-    // ArgumentException appends " (Parameter 'x')"; the reason reads better without it.
-    private static string FirstSentenceOf(string message)
-    {
-        var parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return parameter < 0 ? message : message[..parameter];
     }
 }
