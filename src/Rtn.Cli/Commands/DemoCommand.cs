@@ -24,6 +24,14 @@ internal static class DemoCommand
                 result.AddError("--layers must be between 2 and 64.");
             }
         });
+        var hidden = new Option<int>("--hidden") { Hidden = true, Description = "Hidden size of the sample model (MLP 3×, vocabulary 4×).", DefaultValueFactory = _ => 512 };
+        hidden.Validators.Add(result =>
+        {
+            if (result.GetValue(hidden) is <= 0 or > 8192 || result.GetValue(hidden) % 64 != 0)
+            {
+                result.AddError("--hidden must be a positive multiple of 64, at most 8192.");
+            }
+        });
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary folder instead of deleting it." };
         var threads = CommonOptions.Threads();
         var makeCheckpoint = new Option<string?>("--make-checkpoint") { Hidden = true, Description = "Write a BF16 checkpoint of --matrices matrices [--rows, --columns] to this path and exit." };
@@ -33,7 +41,7 @@ internal static class DemoCommand
 
         var command = new Command("demo", "Build a small sample model in a temporary folder, quantize it, measure the error and run one quantized layer (what plain 'rtn' runs).")
         {
-            bits, groupSize, layers, keep, threads, makeCheckpoint, matrices, rows, columns,
+            bits, groupSize, layers, hidden, keep, threads, makeCheckpoint, matrices, rows, columns,
         };
         command.SetAction(parse => CommandAction.Run(console, () =>
         {
@@ -49,7 +57,7 @@ internal static class DemoCommand
             var folder = Path.Combine(Path.GetTempPath(), $"rtn-demo-{Guid.NewGuid():N}");
             try
             {
-                var scenario = new DemoScenario(folder, new SampleModelSpec(Layers: parse.GetValue(layers)), configs, new KernelOptions { MaxThreads = parse.GetValue(threads) });
+                var scenario = new DemoScenario(folder, SampleModelSpec.Scaled(parse.GetValue(layers), parse.GetValue(hidden)), configs, new KernelOptions { MaxThreads = parse.GetValue(threads) });
                 Show(console, scenario.Run(console.Line, console.Warning));
             }
             finally

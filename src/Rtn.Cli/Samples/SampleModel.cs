@@ -9,6 +9,9 @@ internal sealed record SampleModelSpec(int Layers = 4, int Hidden = 512, int Int
 {
     public int KeyValueSize => Hidden / Heads * KeyValueHeads;
 
+    /// <summary>A model of <paramref name="layers"/> blocks around <paramref name="hidden"/> (a multiple of 64): MLP 3×, vocabulary 4×, 8 heads of which 2 for keys and values.</summary>
+    public static SampleModelSpec Scaled(int layers, int hidden) => new(layers, hidden, 3 * hidden, 8, 2, 4 * hidden);
+
     /// <summary>Each block's linear weights as (name, rows, columns): attention q/k/v/o and MLP gate/up/down.</summary>
     public IEnumerable<(string Name, int Rows, int Columns)> BlockLinears(int layer)
     {
