@@ -12,7 +12,8 @@ internal sealed record TestTensor(string Name, SafetensorsDType DType, long[] Sh
         SafetensorsDType.F16 => MemoryMarshal.AsBytes(Values.Select(v => (Half)v).ToArray().AsSpan()).ToArray(),
         SafetensorsDType.BF16 => MemoryMarshal.AsBytes(Values.Select(v => (BFloat16)v).ToArray().AsSpan()).ToArray(),
         SafetensorsDType.I64 => MemoryMarshal.AsBytes(Values.Select(v => (long)v).ToArray().AsSpan()).ToArray(),
-        _ => throw new ArgumentOutOfRangeException(nameof(DType), DType, "Test tensors are F32, F16, BF16 or I64."),
+        SafetensorsDType.I8 => MemoryMarshal.AsBytes(Values.Select(v => (sbyte)v).ToArray().AsSpan()).ToArray(),
+        _ => throw new ArgumentOutOfRangeException(nameof(DType), DType, "Test tensors are F32, F16, BF16, I64 or I8."),
     };
 }
 
