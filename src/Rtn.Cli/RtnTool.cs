@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Rtn.Cli.Commands;
 using Rtn.Cli.Rendering;
 
@@ -9,10 +10,15 @@ internal static class RtnTool
 {
     public static int Run(string[] args, ToolConsole console)
     {
-        var root = new RootCommand(
+        // A plain Command rather than RootCommand, whose name would be the executable's (Rtn.Cli,
+        // or dotnet's host) rather than the tool's.
+        var root = new Command(
+            "rtn",
             "Round-to-nearest (RTN) int4/int8 weight quantization of safetensors checkpoints, as vLLM's rtn method. "
             + "Without a command, runs the demo.")
         {
+            new HelpOption(),
+            new VersionOption(),
             QuantizeCommand.Create(console),
             DequantizeCommand.Create(console),
             InspectCommand.Create(console),

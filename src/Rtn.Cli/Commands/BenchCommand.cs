@@ -13,7 +13,7 @@ internal static class BenchCommand
     {
         var bits = CommonOptions.Bits($"Bits per weight. {CommonOptions.DefaultsNote}");
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
-        var format = new Option<RtnFormat>("--format", "-f") { Description = "Byte layout of the codes.", DefaultValueFactory = _ => RtnFormat.Signed };
+        var format = CommonOptions.Format("Byte layout of the codes.");
         var rows = Positive(new Option<int>("--rows") { Description = "Rows of each matrix.", DefaultValueFactory = _ => 4096 });
         var columns = Positive(new Option<int>("--columns") { Description = "Columns of each matrix.", DefaultValueFactory = _ => 4096 });
         var size = Positive(new Option<int>("--size-mib")
@@ -39,7 +39,7 @@ internal static class BenchCommand
         {
             var config = CommonOptions.ResolveConfig(parse.GetValue(bits), parse.GetValue(groupSize), console);
             var settings = new BenchSettings(
-                config, parse.GetValue(format), parse.GetValue(rows), parse.GetValue(columns),
+                config, CommonOptions.FormatOf(parse.GetValue(format)), parse.GetValue(rows), parse.GetValue(columns),
                 (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
             try
             {

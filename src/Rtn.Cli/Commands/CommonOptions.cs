@@ -27,9 +27,20 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--format signed|offset</c>; read it with <see cref="FormatOf"/>.</summary>
+    public static Option<string> Format(string description) =>
+        new Option<string>("--format", "-f")
+        {
+            Description = description,
+            HelpName = "signed|offset",
+            DefaultValueFactory = _ => "signed",
+        }.AcceptOnlyFromAmong("signed", "offset");
+
+    public static RtnFormat FormatOf(string? text) => Pipeline.QuantizationMetadata.ParseFormat(text ?? "signed") ?? RtnFormat.Signed;
+
     public static Option<int> Threads()
     {
-        var option = new Option<int>("--threads", "-t") { Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 };
+        var option = new Option<int>("--threads", "-t") { HelpName = "N", Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 };
         option.Validators.Add(result =>
         {
             if (result.GetValue(option) < 0)

@@ -10,7 +10,7 @@ internal static class DequantizeCommand
     public static Command Create(ToolConsole console)
     {
         var input = new Argument<string>("INPUT") { Description = "An RTN-quantized .safetensors file or model folder (as written by rtn quantize)." };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write: a file for a file input, a new (or empty) folder for a folder input.", Required = true };
+        var output = new Option<string>("--output", "-o") { HelpName = "OUTPUT", Description = "Where to write: a file for a file input, a new (or empty) folder for a folder input.", Required = true };
         var threads = CommonOptions.Threads();
         var command = new Command("dequantize", "Rebuild dense weights (W' = q·s, in the scales' dtype) from an RTN-quantized checkpoint.")
         {

@@ -12,16 +12,13 @@ internal static class QuantizeCommand
         var input = new Argument<string>("INPUT") { Description = "A .safetensors file, or a model folder (single file or sharded with model.safetensors.index.json)." };
         var output = new Option<string>("--output", "-o")
         {
+            HelpName = "OUTPUT",
             Description = "Where to write: a file for a file input, a new (or empty) folder for a folder input.",
             Required = true,
         };
         var bits = CommonOptions.Bits($"Bits per weight. {CommonOptions.DefaultsNote}");
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
-        var format = new Option<RtnFormat>("--format", "-f")
-        {
-            Description = "Byte layout: signed (int8 codes, vLLM's rtn_quantize) or offset (uint8 codes + 2^(bits-1): Marlin uint4b8, ONNX MatMulNBits).",
-            DefaultValueFactory = _ => RtnFormat.Signed,
-        };
+        var format = CommonOptions.Format("Byte layout: signed (int8 codes, vLLM's rtn_quantize) or offset (uint8 codes + 2^(bits-1): Marlin uint4b8, ONNX MatMulNBits).");
         var skip = new Option<string[]>("--skip")
         {
             Description = "Also copy unchanged the weights whose names match this regular expression (repeatable). Skipped by default: "
@@ -78,7 +75,7 @@ internal static class QuantizeCommand
         {
             var scheme = new QuantizationScheme(
                 CommonOptions.ResolveConfig(parse.GetValue(bits), parse.GetValue(groupSize), console),
-                parse.GetValue(format),
+                CommonOptions.FormatOf(parse.GetValue(format)),
                 [.. (parse.GetValue(overrides) ?? []).Select(QuantizationOverride.Parse)]);
             IReadOnlyList<SkipRule> skipRules =
             [

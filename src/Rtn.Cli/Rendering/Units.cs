@@ -31,7 +31,9 @@ internal static class Units
 
     /// <summary>Gigabytes (10^9 bytes) per second, the unit memory bandwidth is quoted in.</summary>
     public static string Throughput(double bytes, double seconds) =>
-        string.Create(CultureInfo.InvariantCulture, $"{bytes / seconds / 1e9:0.00} GB/s");
+        bytes / seconds >= 1e9
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / seconds / 1e9:0.00} GB/s")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes / seconds / 1e6:0.0} MB/s");
 
     public static string Decibels(double db) =>
         double.IsPositiveInfinity(db) ? "exact" : string.Create(CultureInfo.InvariantCulture, $"{db:0.00}");
