@@ -1,8 +1,14 @@
+using System.Collections.Frozen;
+
 namespace Rtn.Safetensors;
 
 /// <summary>Sizes and header spellings of <see cref="SafetensorsDType"/> values.</summary>
 public static class SafetensorsDTypes
 {
+    // Enum.TryParse would also accept numbers and other letter case; the header allows neither.
+    private static readonly FrozenDictionary<string, SafetensorsDType> ByHeaderName =
+        Enum.GetValues<SafetensorsDType>().ToFrozenDictionary(dtype => dtype.ToString(), StringComparer.Ordinal);
+
     /// <summary>
     /// Bits per element. Most types are whole bytes; <see cref="SafetensorsDType.F4"/> (4) and
     /// the FP6 types (6) pack several elements per byte, so a tensor of them must hold a
@@ -28,21 +34,8 @@ public static class SafetensorsDTypes
     /// Reads a header spelling. Matching is exact and case-sensitive, as in the reference
     /// implementation: <c>"f32"</c> is not a dtype.
     /// </summary>
-    public static bool TryParse(string? headerName, out SafetensorsDType dtype)
-    {
-        // Enum.TryParse would also accept numbers and different case; the header allows neither.
-        foreach (var candidate in Enum.GetValues<SafetensorsDType>())
-        {
-            if (string.Equals(candidate.ToString(), headerName, StringComparison.Ordinal))
-            {
-                dtype = candidate;
-                return true;
-            }
-        }
-
-        dtype = default;
-        return false;
-    }
+    public static bool TryParse(string? headerName, out SafetensorsDType dtype) =>
+        ByHeaderName.TryGetValue(headerName ?? "", out dtype);
 
     private static ArgumentOutOfRangeException Undefined(SafetensorsDType dtype) =>
         new(nameof(dtype), dtype, $"{(int)dtype} is not a safetensors dtype.");

@@ -145,7 +145,7 @@ internal sealed partial class SafetensorsHeader
         foreach (var field in value.EnumerateObject())
         {
             // Other fields are ignored, as the reference implementation ignores them.
-            switch (field.Name)
+            switch (ReadName(path, field))
             {
                 case "dtype": dtypeValue = Once(path, name, field, dtypeValue); break;
                 case "shape": shapeValue = Once(path, name, field, shapeValue); break;

@@ -12,8 +12,13 @@ namespace Rtn.Safetensors;
 /// of it) needs to be in memory. The tensors are declared up front; the header goes out
 /// first, then each tensor's bytes in declaration order. The file is written under a
 /// temporary name and appears at its path only on <see cref="Commit"/>; disposing without
-/// committing, or after any failed call, deletes it.
+/// committing deletes it. After any failed call the writer accepts only <see cref="Dispose"/>.
 /// </summary>
+/// <remarks>
+/// Tensors are laid out in the order declared. The reference writer instead sorts them by
+/// descending element size (then name), which puts every tensor at an offset aligned to its
+/// element size; declare them in that order to get the same alignment.
+/// </remarks>
 public sealed class SafetensorsWriter : IDisposable
 {
     private const int CopyBufferSize = 1 << 20;
