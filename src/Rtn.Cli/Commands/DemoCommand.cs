@@ -85,7 +85,7 @@ internal static class DemoCommand
         console.Line(
             $"{spec.Layers} Llama-style blocks: hidden {spec.Hidden}, MLP {spec.Intermediate}, {spec.Heads} heads ({spec.KeyValueHeads} KV), vocabulary {spec.Vocabulary}; "
             + $"{Units.Count(result.Parameters)} BF16 parameters ({Units.Bytes(result.OriginalBytes)}) in 2 shards with an index. "
-            + "Weights ~ N(0, 0.02) with 1% of input channels 8× larger (outliers); embeddings, lm_head and norms stay in BF16.");
+            + "Weights ~ N(0, 0.02) with 0.5% of input channels 6× larger (outliers); embeddings, lm_head and norms stay in BF16.");
 
         var checkpoints = new ReportTable(
             "Quantized checkpoints (rtn quantize + rtn eval over all quantized weights)",

@@ -8,7 +8,7 @@ namespace Rtn.Cli.Samples;
 internal static class SampleWeights
 {
     /// <summary>Fills a row-major <c>[rows, columns]</c> matrix; rows are generated in parallel, each from its own seed, so the result does not depend on the thread count.</summary>
-    public static void Fill(BFloat16[] matrix, int rows, int columns, int seed, float deviation, double outlierFraction = 0.01, float outlierGain = 8)
+    public static void Fill(BFloat16[] matrix, int rows, int columns, int seed, float deviation, double outlierFraction = 0.005, float outlierGain = 6)
     {
         var gains = OutlierGains(columns, seed, outlierFraction, outlierGain);
         Parallel.For(0, rows, row =>
