@@ -166,6 +166,20 @@ public class QuantizeTests
     }
 
     [Fact]
+    public void Quantize_FileIntoExistingFolder_KeepsTheFileName()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp["out"]);
+        TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
+
+        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["out"], "-g", TestModels.GroupSize).ShouldSucceed();
+
+        run.Output.ShouldContain($"→ {temp["out/model.safetensors"]}");
+        using var output = SafetensorsFile.Open(temp["out/model.safetensors"]);
+        output.Metadata["quant_method"].ShouldBe("rtn");
+    }
+
+    [Fact]
     public void Quantize_OutputBesideInputConfig_LeavesConfigAloneWithWarning()
     {
         using var temp = new TempFolder();

@@ -18,10 +18,18 @@ internal sealed record CheckpointLayout(
 {
     private const string IndexSuffix = ".safetensors.index.json";
 
+    /// <summary>
+    /// Where a checkpoint read from <paramref name="input"/> is written for <paramref name="output"/>.
+    /// A single file written to an existing folder keeps its file name there.
+    /// </summary>
     /// <exception cref="ToolException">The output would overwrite the input.</exception>
     public static CheckpointLayout Resolve(string input, string output, SafetensorsCheckpoint checkpoint, Action<string> warn)
     {
         var isFolder = Directory.Exists(input) || input.EndsWith(IndexSuffix, StringComparison.OrdinalIgnoreCase);
+        if (!isFolder && Directory.Exists(output))
+        {
+            output = Path.Combine(output, Path.GetFileName(input));
+        }
         var inputFolder = Path.GetFullPath(Directory.Exists(input) ? input : Path.GetDirectoryName(Path.GetFullPath(input))!).TrimEnd(Path.DirectorySeparatorChar);
         var outputFull = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
         var sameAsInput = isFolder ? outputFull == inputFolder : outputFull == Path.GetFullPath(input);

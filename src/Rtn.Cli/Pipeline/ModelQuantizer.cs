@@ -29,8 +29,7 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
         }
 
         var selector = new TensorSelector(settings.Scheme, settings.SkipRules);
-        var plans = checkpoint.Files.Select(file => (File: file, Plans: file.Tensors.Select(selector.Plan).ToArray())).ToArray();
-        CheckUnfit(plans, warn);
+        var plans = ResolveUnfit([.. checkpoint.Files.Select(file => (file, file.Tensors.Select(selector.Plan).ToArray()))], warn);
 
         var shards = new List<ShardPlan>();
         foreach (var (file, filePlans) in plans)
@@ -64,30 +63,22 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
         return new QuantizeResult(result, [.. plans.SelectMany(p => p.Plans)]);
     }
 
-    private void CheckUnfit((SafetensorsFile File, TensorPlan[] Plans)[] plans, Action<string> warn)
+    /// <summary>
+    /// Fails listing every tensor whose shape does not fit (up to a few), or with
+    /// <see cref="QuantizeSettings.SkipUnfit"/> turns each into a copy with a warning.
+    /// </summary>
+    private (SafetensorsFile File, TensorPlan[] Plans)[] ResolveUnfit((SafetensorsFile File, TensorPlan[] Plans)[] plans, Action<string> warn)
     {
-        var unfit = plans
-            .SelectMany(p => p.Plans.Where(plan => plan.Action == TensorAction.Unfit).Select(plan => (p.File, Plan: plan)))
+        var descriptions = plans
+            .SelectMany(p => p.Plans.Where(plan => plan.Action == TensorAction.Unfit).Select(plan =>
+                $"{p.File.Path}: tensor '{plan.Tensor.Name}' ({QuantizedTensor.Dims(plan.Tensor)}) cannot be quantized as {QuantizedTensor.Describe(plan.Config!)}: {plan.Reason}"))
             .ToArray();
-        var descriptions = unfit
-            .Select(u => $"{u.File.Path}: tensor '{u.Plan.Tensor.Name}' ({QuantizedTensor.Dims(u.Plan.Tensor)}) cannot be quantized as {QuantizedTensor.Describe(u.Plan.Config!)}: {u.Plan.Reason}")
-            .ToArray();
-        if (settings.SkipUnfit)
+        if (descriptions.Length == 0)
         {
-            foreach (var description in descriptions)
-            {
-                warn($"{description}; copied unchanged (--skip-unfit).");
-            }
-
-            for (var i = 0; i < plans.Length; i++)
-            {
-                plans[i].Plans = [.. plans[i].Plans.Select(plan => plan.Action == TensorAction.Unfit ? TensorPlan.Copy(plan.Tensor, $"unfit: {plan.Reason}") : plan)];
-            }
-
-            return;
+            return plans;
         }
 
-        if (descriptions.Length > 0)
+        if (!settings.SkipUnfit)
         {
             const int Shown = 5;
             var more = descriptions.Length > Shown ? $"\n... and {descriptions.Length - Shown} more" : string.Empty;
@@ -95,5 +86,12 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
                 string.Join("\n", descriptions.Take(Shown)) + more
                 + "\nLeave such tensors in full precision with --skip REGEX, give them another group size with --override REGEX=BITS:GROUP, or copy every such tensor unchanged with --skip-unfit.");
         }
+
+        foreach (var description in descriptions)
+        {
+            warn($"{description}; copied unchanged (--skip-unfit).");
+        }
+
+        return [.. plans.Select(p => (p.File, p.Plans.Select(plan => plan.Action == TensorAction.Unfit ? TensorPlan.Copy(plan.Tensor, $"unfit: {plan.Reason}") : plan).ToArray()))];
     }
 }
