@@ -23,9 +23,9 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
-        foreach (var file in checkpoint.Files.Where(file => QuantizationMetadata.IsQuantized(file.Metadata)))
+        if (checkpoint.Files.FirstOrDefault(file => QuantizationMetadata.IsQuantized(file.Metadata)) is { } quantized)
         {
-            throw new ToolException($"{file.Path} is already RTN-quantized; quantize the full-precision model, or dequantize it first.");
+            throw new ToolException($"{quantized.Path} is already RTN-quantized; quantize the full-precision model, or dequantize it first.");
         }
 
         var selector = new TensorSelector(settings.Scheme, settings.SkipRules);
