@@ -36,21 +36,25 @@ public class TensorParallelTests
     }
 
     [Property]
-    public void ColumnParallel_RankOutputs_AreTheirRowsOfTheWholeOutput(ParallelCase parallel)
+    public void ColumnParallel_RankOutputsWithBias_AreTheirRowsOfTheWholeOutput(ParallelCase parallel)
     {
         var layer = parallel.Layer;
-        var whole = WholeLayer(layer);
         var partitions = PartitionWeights(layer);
+        var bias = TestWeights.Create<float>(layer.Seed + 2, layer.OutputSize);
+        var whole = new RtnLinear<float>(layer.InputSize, layer.Partitions, layer.Config, layer.Format, hasBias: true);
+        whole.Load(TestWeights.Create<float>(layer.Seed, layer.OutputSize * layer.InputSize));
+        whole.LoadBias(bias);
         var x = TestWeights.Create<float>(layer.Seed + 1, layer.InputSize);
         var expected = new float[layer.OutputSize];
         whole.Forward(x, 1, expected);
 
         for (var rank = 0; rank < parallel.WorldSize; rank++)
         {
-            var local = new ColumnParallelRtnLinear<float>(layer.InputSize, layer.Partitions, layer.Config, new TensorParallelRank(rank, parallel.WorldSize), layer.Format);
+            var local = new ColumnParallelRtnLinear<float>(layer.InputSize, layer.Partitions, layer.Config, new TensorParallelRank(rank, parallel.WorldSize), layer.Format, hasBias: true);
             for (var i = 0; i < partitions.Length; i++)
             {
                 local.LoadPartition(i, partitions[i]);
+                local.LoadBias(i, bias.AsSpan(whole.PartitionRows(i).Start, layer.Partitions[i]));
             }
 
             var y = new float[local.Local.OutputSize];
