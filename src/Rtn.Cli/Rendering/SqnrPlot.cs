@@ -23,13 +23,14 @@ internal static class SqnrPlot
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, tensors.Count).Select(i => (double)i)], [.. tensors.Select(t => ShortName(t.Name))]);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 12 + (6 * tensors.Max(t => ShortName(t.Name).Length));
+        var labelSpace = 24 + (8 * tensors.Max(t => ShortName(t.Name).Length));
+        plot.Axes.Bottom.MinimumSize = labelSpace;
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("SQNR (dB)");
         plot.Title($"Per-tensor SQNR ({tensors.Count} tensors; higher is better)");
         try
         {
-            plot.SavePng(path, Math.Max(800, 40 + (14 * tensors.Count)), 600);
+            plot.SavePng(path, Math.Max(800, 80 + (16 * tensors.Count)), 420 + labelSpace);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
