@@ -156,7 +156,8 @@ public class RtnLinearTests
         var y = new T[m * layer.OutputSize];
         linear.Forward(x, m, y);
 
-        var expected = RtnReference.Linear<T>(x, m, RtnReference.Quantize<T>(weights, WeightShape.Matrix(layer.OutputSize, layer.InputSize), layer.Config, layer.Format), bias);
-        TestWeights.RelativeError<T>(y, expected).ShouldBeLessThanOrEqualTo(TestWeights.ProductTolerance<T>());
+        var reference = RtnReference.Quantize<T>(weights, WeightShape.Matrix(layer.OutputSize, layer.InputSize), layer.Config, layer.Format);
+        var expected = RtnReference.Linear<T>(x, m, reference, bias);
+        TestWeights.ProductError<T>(y, expected, x, m, reference, bias).ShouldBeLessThanOrEqualTo(TestWeights.ProductTolerance<T>());
     }
 }

@@ -59,13 +59,15 @@ public class TensorParallelTests
 
             var y = new float[local.Local.OutputSize];
             local.Forward(x, 1, y);
+            var reassembled = expected.ToArray();
             for (var i = 0; i < partitions.Length; i++)
             {
                 var (localStart, count) = local.Local.PartitionRows(i);
                 var wholeStart = whole.PartitionRows(i).Start + (rank * count);
-                TestWeights.RelativeError<float>(y.AsSpan(localStart, count), expected.AsSpan(wholeStart, count))
-                    .ShouldBeLessThanOrEqualTo(1e-5);
+                y.AsSpan(localStart, count).CopyTo(reassembled.AsSpan(wholeStart, count));
             }
+
+            TestWeights.ProductError<float>(reassembled, expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -108,7 +110,7 @@ public class TensorParallelTests
             }
         }
 
-        TestWeights.RelativeError<float>([.. sum.Select(v => (float)v)], expected).ShouldBeLessThanOrEqualTo(1e-5);
+        TestWeights.ProductError<float>([.. sum.Select(v => (float)v)], expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
     }
 
     [Fact]
