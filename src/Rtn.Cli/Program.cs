@@ -1,1 +1,4 @@
-return 0;
+using Rtn.Cli;
+using Rtn.Cli.Rendering;
+
+return RtnTool.Run(args, ToolConsole.ForProcess());

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Rtn.Cli.Samples;
+
+namespace Rtn.Cli.Benchmarking;
+
+/// <summary>What <c>rtn bench</c> measures.</summary>
+/// <param name="Config">The combination whose kernels run.</param>
+/// <param name="Format">The byte layout of the codes.</param>
+/// <param name="Rows">Rows of each matrix.</param>
+/// <param name="Columns">Columns of each matrix.</param>
+/// <param name="TotalBytes">BF16 bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
+/// <param name="Seconds">Least time to spend on each measurement.</param>
+/// <param name="Threads">Threads for kernels and copies; 0 uses every core.</param>
+internal sealed record BenchSettings(RtnConfig Config, RtnFormat Format, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
+
+/// <summary>
+/// One operation's time per matrix next to the time to copy the bytes it must stream (its
+/// input for quantize, its output for dequantize, the packed weight for the product): the ratio
+/// says how far from memory-bound the kernel is.
+/// </summary>
+internal sealed record BenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, double CopySeconds, int Calls)
+{
+    public double GigabytesPerSecond => Bytes / Seconds / 1e9;
+
+    public double CopyGigabytesPerSecond => Bytes / CopySeconds / 1e9;
+
+    public double WeightsPerSecond => Weights / Seconds;
+
+    /// <summary>Kernel time over copy time: 1 means as fast as copying the bytes.</summary>
+    public double Ratio => Seconds / CopySeconds;
+}
+
+/// <summary>What the benchmark ran on and found.</summary>
+internal sealed record BenchResult(BenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<BenchMeasurement> Measurements);
+
+/// <summary>
+/// Times the CPU kernels on BF16 matrices against a plain memory copy of the same bytes, in the
+/// same run. The matrices together exceed any cache (512 MiB by default) and each call takes
+/// the next one, so every measurement streams from memory, as quantizing or serving a model does.
+/// </summary>
+internal static class KernelBenchmark
+{
+    public static BenchResult Run(BenchSettings settings, Action<string>? status = null)
+    {
+        var (rows, columns, config) = (settings.Rows, settings.Columns, settings.Config);
+        var shape = WeightShape.Matrix(rows, columns);
+        var groupSize = config.Validate(shape);
+        var options = new KernelOptions { MaxThreads = settings.Threads };
+        var threads = options.ResolveThreads();
+        var kernels = RtnKernels.For(config);
+        var denseBytes = (long)shape.ElementCount * 2;
+        var count = (int)Math.Max(2, (settings.TotalBytes + denseBytes - 1) / denseBytes);
+
+        status?.Invoke($"Generating {count} BF16 matrices [{rows}, {columns}] ...");
+        var dense = new BFloat16[count][];
+        var packed = new byte[count][];
+        var scales = new BFloat16[count][];
+        for (var i = 0; i < count; i++)
+        {
+            // Every matrix holds the same values (generating Gaussians is slower than the
+            // kernels), but each has its own memory, so no call finds another's data in a cache.
+            dense[i] = new BFloat16[shape.ElementCount];
+            if (i == 0)
+            {
+                SampleWeights.Fill(dense[0], rows, columns, seed: 0, deviation: 0.02f);
+            }
+            else
+            {
+                dense[0].CopyTo(dense[i], 0);
+            }
+
+            // Touch every page now, so no measurement pays for first-touch page faults.
+            packed[i] = new byte[QuantizedWeight<BFloat16>.PackedLength(config.Bits, shape)];
+            packed[i].AsSpan().Fill(0x11);
+            scales[i] = new BFloat16[shape.ElementCount / groupSize];
+            scales[i].AsSpan().Fill((BFloat16)0.01f);
+        }
+
+        var x = new BFloat16[columns];
+        SampleWeights.Fill(x, 1, columns, seed: -1, deviation: 1);
+        var y = new BFloat16[rows];
+        var packedBytes = packed[0].Length + ((long)scales[0].Length * 2);
+        var measurements = new List<BenchMeasurement>();
+
+        status?.Invoke("Measuring quantize ...");
+        measurements.Add(Measure("quantize", denseBytes, shape.ElementCount, settings.Seconds, count,
+            i => kernels.Quantize<BFloat16>(dense[i], rows, columns, packed[i], scales[i], settings.Format, options),
+            i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
+
+        status?.Invoke("Measuring dequantize ...");
+        measurements.Add(Measure("dequantize", denseBytes, shape.ElementCount, settings.Seconds, count,
+            i => kernels.Dequantize<BFloat16>(packed[i], scales[i], rows, columns, dense[i], settings.Format, options),
+            i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
+
+        status?.Invoke("Measuring matmul (m = 1) ...");
+        measurements.Add(Measure("matmul m=1", packedBytes, shape.ElementCount, settings.Seconds, count,
+            i => kernels.MatMul<BFloat16>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<BFloat16>.Empty, y, settings.Format, options),
+            i => ParallelCopy(packed[i], packed[(i + 1) % count], threads)));
+
+        return new BenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> and <paramref name="copy"/> alternately on successive
+    /// matrices (one untimed call each first) until the operation has had <paramref name="seconds"/>
+    /// and at least three calls. Alternating keeps both under the same conditions (clock, other
+    /// load) over the run.
+    /// </summary>
+    private static BenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, Action<int> copy)
+    {
+        operation(0);
+        copy(0);
+        var (operationTime, copyTime) = (TimeSpan.Zero, TimeSpan.Zero);
+        var calls = 0;
+        while (operationTime.TotalSeconds < seconds || calls < 3)
+        {
+            var i = (calls + 1) % count;
+            var start = Stopwatch.GetTimestamp();
+            operation(i);
+            operationTime += Stopwatch.GetElapsedTime(start);
+            start = Stopwatch.GetTimestamp();
+            copy(i);
+            copyTime += Stopwatch.GetElapsedTime(start);
+            calls++;
+        }
+
+        return new BenchMeasurement(name, bytes, weights, operationTime.TotalSeconds / calls, copyTime.TotalSeconds / calls, calls);
+    }
+
+    /// <summary>A memory copy split over <paramref name="threads"/> threads, as the kernels split their work.</summary>
+    private static void ParallelCopy<T>(T[] source, T[] destination, int threads)
+    {
+        var chunk = (source.Length + threads - 1) / threads;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var start = t * chunk;
+            var size = Math.Min(chunk, source.Length - start);
+            if (size > 0)
+            {
+                source.AsSpan(start, size).CopyTo(destination.AsSpan(start, size));
+            }
+        });
+    }
+}

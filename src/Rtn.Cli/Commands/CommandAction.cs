@@ -1,0 +1,29 @@
+using Rtn.Cli.Rendering;
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Commands;
+
+/// <summary>
+/// Runs a command's body and turns expected failures into a one-line message and an exit code;
+/// anything else is a bug and keeps its stack trace.
+/// </summary>
+internal static class CommandAction
+{
+    public static int Run(ToolConsole console, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UsageException e)
+        {
+            console.Failure(e.Message);
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is ToolException or SafetensorsFormatException or IOException or UnauthorizedAccessException)
+        {
+            console.Failure(e.Message);
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Rtn.Cli.Rendering;
+
+namespace Rtn.Cli.Commands;
+
+/// <summary>Options several commands share, and the rules for reading them.</summary>
+internal static class CommonOptions
+{
+    public static Option<int?> Bits(string description) =>
+        new Option<int?>("--bits", "-b")
+        {
+            Description = description,
+            HelpName = "4|8",
+        }.AcceptOnlyFromAmong("4", "8");
+
+    public static Option<int?> GroupSize(string description)
+    {
+        var option = new Option<int?>("--group-size", "-g") { Description = description, HelpName = "N|-1" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValue(option) is { } g && g is 0 or < RtnConfig.PerRow)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--group-size must be positive or -1 (one group per row), but is {g}."));
+            }
+        });
+        return option;
+    }
+
+    /// <summary><c>--format signed|offset</c>; read it with <see cref="FormatOf"/>.</summary>
+    public static Option<string> Format(string description) =>
+        new Option<string>("--format", "-f")
+        {
+            Description = description,
+            HelpName = "signed|offset",
+            DefaultValueFactory = _ => "signed",
+        }.AcceptOnlyFromAmong("signed", "offset");
+
+    public static RtnFormat FormatOf(string? text) => Pipeline.QuantizationMetadata.ParseFormat(text ?? "signed") ?? RtnFormat.Signed;
+
+    public static Option<int> Threads()
+    {
+        var option = new Option<int>("--threads", "-t") { HelpName = "N", Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValue(option) < 0)
+            {
+                result.AddError("--threads must be 0 (every core) or positive.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// The configuration from <c>--bits</c> and <c>--group-size</c>, falling back to
+    /// RTN_NUM_BITS and RTN_GROUP_SIZE (vLLM's variables), then 8 and 128.
+    /// </summary>
+    /// <exception cref="UsageException">An RTN_* variable is malformed.</exception>
+    public static RtnConfig ResolveConfig(int? bits, int? groupSize, ToolConsole console)
+    {
+        try
+        {
+            var defaults = bits is null || groupSize is null ? RtnConfig.FromEnvironment(console.Environment) : null;
+            return new RtnConfig(bits ?? defaults!.Bits, groupSize ?? defaults!.GroupSize);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new UsageException(Pipeline.Messages.Clean(e));
+        }
+    }
+
+    public static string DefaultsNote =>
+        $"Default: ${RtnConfig.BitsVariable}, else 8 (bits); ${RtnConfig.GroupSizeVariable}, else 128 (group size).";
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Rtn.Cli.Rendering;
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>The jobs that produce one output shard from one input file.</summary>
+internal sealed record ShardPlan(SafetensorsFile File, IReadOnlyList<TensorJob> Jobs);
+
+/// <summary>What a rewrite produced.</summary>
+internal sealed record RewriteResult(string OutputPath, IReadOnlyList<string> Files, long InputBytes, long OutputBytes, TimeSpan Elapsed);
+
+/// <summary>
+/// Writes a checkpoint tensor by tensor: each job reads its input from the memory-mapped
+/// file, computes, writes, and lets go, so memory holds a tensor or two, never the model.
+/// Everything goes to a staging folder that is moved into place at the end (see
+/// <see cref="OutputStaging"/>); any failure removes it.
+/// </summary>
+internal static class ModelRewriter
+{
+    public static RewriteResult Write(
+        CheckpointLayout layout,
+        SafetensorsCheckpoint source,
+        IReadOnlyList<ShardPlan> shards,
+        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> rewriteMetadata,
+        string? configText,
+        KernelOptions options,
+        IProgress<ProgressUpdate>? progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var jobCount = shards.Sum(s => s.Jobs.Count);
+        var totalBytes = shards.Sum(s => s.Jobs.Sum(j => j.InputBytes));
+        var (index, done) = (0, 0L);
+        var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
+        var outputBytes = 0L;
+
+        using var staging = layout.IsFolder ? OutputStaging.ForFolder(layout.OutputPath) : OutputStaging.ForFile(layout.OutputPath);
+        foreach (var shard in shards)
+        {
+            var name = layout.OutputNameOf(shard.File);
+            var declarations = shard.Jobs.SelectMany(job => job.Outputs).ToArray();
+            using var writer = SafetensorsWriter.Create(staging.PathFor(name), declarations, rewriteMetadata(shard.File.Metadata));
+            foreach (var job in shard.Jobs)
+            {
+                progress?.Report(new ProgressUpdate(job.Name, index, jobCount, done, totalBytes));
+                try
+                {
+                    job.Run(writer, options);
+                }
+                catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    throw new ToolException($"{shard.File.Path}: tensor '{job.Name}': {Messages.Clean(e)}", e);
+                }
+
+                done += job.InputBytes;
+                index++;
+            }
+
+            writer.Commit();
+            foreach (var declaration in declarations)
+            {
+                weightMap[declaration.Name] = name;
+                outputBytes += declaration.ByteLength;
+            }
+        }
+
+        progress?.Report(new ProgressUpdate("done", Math.Max(0, jobCount - 1), jobCount, totalBytes, totalBytes));
+        if (layout.IndexFileName is { } indexFileName)
+        {
+            new SafetensorsIndex(weightMap, outputBytes, source.Index!.OtherMetadata).Write(staging.PathFor(indexFileName));
+        }
+
+        if (configText is not null)
+        {
+            File.WriteAllText(staging.PathFor(ModelConfigFile.FileName), configText);
+        }
+
+        foreach (var companion in layout.CompanionFiles)
+        {
+            File.Copy(companion, staging.PathFor(Path.GetFileName(companion)));
+        }
+
+        var written = Directory.EnumerateFiles(staging.StagingFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        staging.Commit();
+        var folder = layout.IsFolder ? layout.OutputPath : Path.GetDirectoryName(Path.GetFullPath(layout.OutputPath))!;
+        return new RewriteResult(layout.OutputPath, [.. written.Select(file => Path.Combine(folder, file!))], totalBytes, outputBytes, clock.Elapsed);
+    }
+}

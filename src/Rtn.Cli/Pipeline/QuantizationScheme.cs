@@ -1,0 +1,22 @@
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>
+/// The configuration each tensor gets: the default, or that of the first override whose
+/// pattern matches the tensor's name. The quantizer uses it to choose, and the readers of a
+/// quantized checkpoint use it (from the file's metadata) to check what they find.
+/// </summary>
+internal sealed record QuantizationScheme(RtnConfig Defaults, RtnFormat Format, IReadOnlyList<QuantizationOverride> Overrides)
+{
+    public RtnConfig ConfigFor(string tensorName)
+    {
+        foreach (var candidate in Overrides)
+        {
+            if (candidate.Regex.IsMatch(tensorName))
+            {
+                return candidate.ConfigFor(Defaults);
+            }
+        }
+
+        return Defaults;
+    }
+}

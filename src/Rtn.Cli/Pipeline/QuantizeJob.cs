@@ -1,0 +1,47 @@
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>Quantizes <c>P.weight</c> into packed <c>P.weight</c> and <c>P.scale</c>.</summary>
+internal sealed class QuantizeJob : TensorJob
+{
+    private readonly SafetensorsFile file;
+    private readonly TensorPlan plan;
+    private readonly RtnFormat format;
+
+    public QuantizeJob(SafetensorsFile file, TensorPlan plan, RtnFormat format)
+    {
+        (this.file, this.plan, this.format) = (file, plan, format);
+        var config = plan.Config!;
+        var shape = plan.Shape;
+        var groups = shape.Columns / config.GroupSizeFor(shape.Columns);
+        var packedRows = config.Bits == 4 ? shape.Rows / 2 : shape.Rows;
+        var codes = format == RtnFormat.Signed ? SafetensorsDType.I8 : SafetensorsDType.U8;
+        Outputs = shape.IsStack
+            ?
+            [
+                new TensorDeclaration(plan.Tensor.Name, codes, shape.Experts, packedRows, shape.Columns),
+                new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, shape.Experts, shape.Rows, groups),
+            ]
+            :
+            [
+                new TensorDeclaration(plan.Tensor.Name, codes, packedRows, shape.Columns),
+                new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, shape.Rows, groups),
+            ];
+    }
+
+    public override IReadOnlyList<TensorDeclaration> Outputs { get; }
+
+    public override long InputBytes => plan.Tensor.ByteLength;
+
+    public override string Name => plan.Tensor.Name;
+
+    public TensorPlan Plan => plan;
+
+    public override void Run(SafetensorsWriter writer, KernelOptions options)
+    {
+        var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, format, options);
+        writer.Write(Outputs[0].Name, packed);
+        writer.Write(Outputs[1].Name, scales);
+    }
+}

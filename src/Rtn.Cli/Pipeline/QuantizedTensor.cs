@@ -1,0 +1,94 @@
+using System.Globalization;
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>
+/// A quantized weight as it lies in a file: <c>P.weight</c> (I8 codes for the signed layout,
+/// U8 for offset; <c>[R/2, C]</c> at 4 bits, <c>[R, C]</c> at 8, with a leading <c>E</c> for
+/// stacks) and <c>P.scale</c> (<c>[R, C/g]</c> in the original dtype). Bits and group size
+/// follow from the two shapes; they are checked against what the file's metadata says the
+/// tensor should have.
+/// </summary>
+internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, WeightShape Shape, RtnConfig Config, RtnFormat Format)
+{
+    /// <summary>The logical (dense) dimensions: <c>[R, C]</c> or <c>[E, R, C]</c>.</summary>
+    public long[] LogicalShape => Shape.Dimensions;
+
+    public string Scheme => Describe(Config);
+
+    /// <summary>A combination the way the project names it: <c>Q4G128</c>, <c>Q8Row</c>.</summary>
+    public static string Describe(RtnConfig config) =>
+        config.GroupSize == RtnConfig.PerRow
+            ? string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}Row")
+            : string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}G{config.GroupSize}");
+
+    /// <summary>
+    /// Reads weight <paramref name="weight"/> and its scale as a quantized pair, or returns
+    /// null when <paramref name="weight"/> is not one (a tensor that was copied unchanged).
+    /// </summary>
+    /// <exception cref="ToolException">The pair is inconsistent with itself or with <paramref name="scheme"/>; the message names the file and tensors.</exception>
+    public static QuantizedTensor? TryRead(string path, TensorInfo weight, TensorInfo? scale, QuantizationScheme scheme)
+    {
+        if (scale is null || weight.DType is not (SafetensorsDType.I8 or SafetensorsDType.U8))
+        {
+            return null;
+        }
+
+        string Problem(string what) =>
+            $"{path}: quantized weight '{weight.Name}' ({Dims(weight)}) and its scale '{scale.Name}' ({Dims(scale)}) {what}.";
+
+        var format = weight.DType == SafetensorsDType.I8 ? RtnFormat.Signed : RtnFormat.Offset;
+        if (format != scheme.Format)
+        {
+            throw new ToolException(Problem(
+                $"are {weight.DType.HeaderName()}, the {QuantizationMetadata.FormatName(format)} layout, but the file's metadata says {QuantizationMetadata.FormatName(scheme.Format)}"));
+        }
+
+        if (scale.DType is not (SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16))
+        {
+            throw new ToolException(Problem($"do not fit: scales must be F32, F16 or BF16, not {scale.DType.HeaderName()}"));
+        }
+
+        var rank = weight.Shape.Length;
+        if (rank is not (2 or 3) || scale.Shape.Length != rank || (rank == 3 && weight.Shape[0] != scale.Shape[0]))
+        {
+            throw new ToolException(Problem("do not have matching [R, C] or [E, R, C] shapes"));
+        }
+
+        var (packedRows, columns) = (weight.Shape[rank - 2], weight.Shape[rank - 1]);
+        var (rows, groups) = (scale.Shape[rank - 2], scale.Shape[rank - 1]);
+        var bits = packedRows == rows ? 8 : packedRows * 2 == rows ? 4 : 0;
+        if (bits == 0 || groups <= 0 || columns % groups != 0)
+        {
+            throw new ToolException(Problem("do not fit together: the codes must have R or R/2 rows and the scales must divide the C columns into whole groups"));
+        }
+
+        var expected = scheme.ConfigFor(weight.Name);
+        var groupSize = (int)(columns / groups);
+        var found = expected.Bits == bits && expected.GroupSizeFor((int)columns) == groupSize ? expected : new RtnConfig(bits, groupSize);
+        if (found != expected)
+        {
+            throw new ToolException(Problem($"are {Describe(found)}, but the file's metadata says this tensor is {Describe(expected)}"));
+        }
+
+        var dimensions = rank == 3 ? new[] { weight.Shape[0], rows, columns } : [rows, columns];
+        WeightShape shape;
+        try
+        {
+            shape = WeightShape.FromDimensions(dimensions);
+            found.Validate(shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ToolException(Problem($"describe an impossible weight: {e.Message}"), e);
+        }
+
+        return new QuantizedTensor(weight, scale, shape, found, format);
+    }
+
+    public static string Dims(TensorInfo tensor) => $"{tensor.DType.HeaderName()} {Dims(tensor.Shape.AsSpan())}";
+
+    public static string Dims(ReadOnlySpan<long> shape) =>
+        "[" + string.Join(", ", shape.ToArray().Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+}

@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>
+/// Quantizes and dequantizes tensors given as raw little-endian bytes of a safetensors dtype,
+/// with the kernels for each tensor's configuration (<see cref="RtnKernels.For(RtnConfig)"/>).
+/// A stack <c>[E, R, C]</c> goes to the kernels as <c>E·R</c> rows: groups never cross a row,
+/// so each expert's matrix is quantized exactly as on its own.
+/// </summary>
+internal static class TensorCodec
+{
+    /// <summary>Packed codes and the scales' bytes (in <paramref name="dtype"/>) for one weight.</summary>
+    public static (byte[] Packed, byte[] Scales) Quantize(ReadOnlySpan<byte> data, SafetensorsDType dtype, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options) =>
+        dtype switch
+        {
+            SafetensorsDType.F32 => Quantize<float>(data, shape, config, format, options),
+            SafetensorsDType.F16 => Quantize<Half>(data, shape, config, format, options),
+            SafetensorsDType.BF16 => Quantize<BFloat16>(data, shape, config, format, options),
+            _ => throw new ArgumentException($"RTN quantizes F32, F16 and BF16 weights, not {dtype.HeaderName()}.", nameof(dtype)),
+        };
+
+    /// <summary>The dense weight's bytes, in the scales' dtype.</summary>
+    public static byte[] Dequantize(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> scales, SafetensorsDType dtype, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options) =>
+        dtype switch
+        {
+            SafetensorsDType.F32 => Dequantize<float>(packed, scales, shape, config, format, options),
+            SafetensorsDType.F16 => Dequantize<Half>(packed, scales, shape, config, format, options),
+            SafetensorsDType.BF16 => Dequantize<BFloat16>(packed, scales, shape, config, format, options),
+            _ => throw new ArgumentException($"RTN scales are F32, F16 or BF16, not {dtype.HeaderName()}.", nameof(dtype)),
+        };
+
+    /// <summary>Widens a floating-point tensor's values to <see cref="float"/> (exact for all three types).</summary>
+    public static float[] ToSingle(ReadOnlySpan<byte> data, SafetensorsDType dtype)
+    {
+        switch (dtype)
+        {
+            case SafetensorsDType.F32:
+                return MemoryMarshal.Cast<byte, float>(data).ToArray();
+            case SafetensorsDType.F16:
+                var halves = MemoryMarshal.Cast<byte, Half>(data);
+                var fromHalf = GC.AllocateUninitializedArray<float>(halves.Length);
+                for (var i = 0; i < halves.Length; i++)
+                {
+                    fromHalf[i] = (float)halves[i];
+                }
+
+                return fromHalf;
+            case SafetensorsDType.BF16:
+                var brains = MemoryMarshal.Cast<byte, BFloat16>(data);
+                var fromBrain = GC.AllocateUninitializedArray<float>(brains.Length);
+                BFloat16.ConvertToSingle(brains, fromBrain);
+                return fromBrain;
+            default:
+                throw new ArgumentException($"Only F32, F16 and BF16 tensors widen to float, not {dtype.HeaderName()}.", nameof(dtype));
+        }
+    }
+
+    private static (byte[] Packed, byte[] Scales) Quantize<T>(ReadOnlySpan<byte> data, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options)
+        where T : unmanaged
+    {
+        var groupSize = config.Validate(shape);
+        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight<T>.PackedLength(config.Bits, shape));
+        var scales = ElementBuffer<T>(shape.ElementCount / groupSize);
+        RtnKernels.For(config).Quantize(MemoryMarshal.Cast<byte, T>(data), shape.TotalRows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
+        return (packed, scales);
+    }
+
+    private static byte[] Dequantize<T>(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> scales, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options)
+        where T : unmanaged
+    {
+        var dense = ElementBuffer<T>(shape.ElementCount);
+        RtnKernels.For(config).Dequantize(packed, MemoryMarshal.Cast<byte, T>(scales), shape.TotalRows, shape.Columns, MemoryMarshal.Cast<byte, T>(dense.AsSpan()), format, options);
+        return dense;
+    }
+
+    // Values are computed in place in the byte array the writer takes, so no typed copy is
+    // ever made; array data is 8-byte aligned, enough for every T here.
+    private static byte[] ElementBuffer<T>(int count)
+        where T : unmanaged =>
+        GC.AllocateUninitializedArray<byte>(checked(count * Unsafe.SizeOf<T>()));
+}

@@ -1,0 +1,22 @@
+using Rtn.Safetensors;
+
+namespace Rtn.Cli.Pipeline;
+
+/// <summary>What happens to one input tensor.</summary>
+internal enum TensorAction
+{
+    /// <summary>Written to the output byte for byte.</summary>
+    Copy,
+
+    /// <summary>Replaced by its packed codes and scales.</summary>
+    Quantize,
+
+    /// <summary>Selected for quantization, but its shape does not fit the configuration.</summary>
+    Unfit,
+}
+
+/// <summary>The decision for one tensor, with the reason (for copies and misfits) or the configuration and shape (for quantization).</summary>
+internal sealed record TensorPlan(TensorInfo Tensor, TensorAction Action, string Reason, RtnConfig? Config = null, WeightShape Shape = default)
+{
+    public static TensorPlan Copy(TensorInfo tensor, string reason) => new(tensor, TensorAction.Copy, reason);
+}

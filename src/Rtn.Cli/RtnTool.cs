@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Rtn.Cli.Commands;
+using Rtn.Cli.Rendering;
+
+namespace Rtn.Cli;
+
+/// <summary>The <c>rtn</c> command line: parses, runs one command, returns its exit code.</summary>
+internal static class RtnTool
+{
+    public static int Run(string[] args, ToolConsole console)
+    {
+        // A plain Command rather than RootCommand, whose name would be the executable's (Rtn.Cli,
+        // or dotnet's host) rather than the tool's.
+        var root = new Command(
+            "rtn",
+            "Round-to-nearest (RTN) int4/int8 weight quantization of safetensors checkpoints, as vLLM's rtn method. "
+            + "Without a command, runs the demo.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            QuantizeCommand.Create(console),
+            DequantizeCommand.Create(console),
+            InspectCommand.Create(console),
+            EvalCommand.Create(console),
+            BenchCommand.Create(console),
+            DemoCommand.Create(console),
+        };
+
+        var parse = root.Parse(args.Length == 0 ? ["demo"] : args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                console.Failure(error.Message);
+            }
+
+            var command = parse.CommandResult.Command == root ? "rtn" : $"rtn {parse.CommandResult.Command.Name}";
+            console.Error.WriteLine($"Run '{command} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+
+namespace Rtn.Layers;
+
+/// <summary>
+/// The packed codes and scales behind a quantized layer, filled one full-precision matrix at a
+/// time: output partitions (the logical matrices of a fused layer such as QKV or gate/up) for
+/// each expert. Every load quantizes straight from the caller's span into the packed arrays,
+/// so no full-precision copy of the layer ever exists.
+/// </summary>
+internal sealed class PartitionedWeight<T>
+    where T : unmanaged
+{
+    private readonly int[] partitionStarts;
+    private readonly bool[] loaded;
+    private readonly IRtnKernels kernels;
+
+    public PartitionedWeight(string name, RtnConfig config, RtnFormat format, int experts, bool isStack, int inputSize, IReadOnlyList<int> outputPartitions)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(outputPartitions);
+        Precision<T>.EnsureSupported();
+        Name = name;
+        if (outputPartitions.Count == 0)
+        {
+            throw new ArgumentException($"Layer {name} needs at least one output partition.", nameof(outputPartitions));
+        }
+
+        if (inputSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"Layer {name} needs a positive input size, but got {inputSize}.");
+        }
+
+        partitionStarts = new int[outputPartitions.Count + 1];
+        for (var i = 0; i < outputPartitions.Count; i++)
+        {
+            var rows = outputPartitions[i];
+            if (rows <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(outputPartitions), rows,
+                    $"Layer {name} partition {i} must have a positive number of rows, but has {rows}.");
+            }
+
+            // vLLM stores 4-bit weights as [R/2, C] and narrows a partition to rows
+            // [start/2, (start+n)/2): an odd start or count would split a pair of rows.
+            if (config.Bits == 4 && rows % 2 != 0)
+            {
+                throw new ArgumentException(
+                    $"Layer {name} partition {i} has {rows} rows, but 4-bit partitions need an even row count (shape [{rows}, {inputSize}]).",
+                    nameof(outputPartitions));
+            }
+
+            partitionStarts[i + 1] = checked(partitionStarts[i] + rows);
+        }
+
+        OutputSize = partitionStarts[^1];
+        var shape = isStack ? WeightShape.Stack(experts, OutputSize, inputSize) : WeightShape.Matrix(OutputSize, inputSize);
+        try
+        {
+            config.Validate(shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Layer {name}: {e.Message}", nameof(inputSize), e);
+        }
+
+        var groupSize = config.GroupSizeFor(inputSize);
+        Weight = new QuantizedWeight<T>(
+            config,
+            format,
+            shape,
+            new byte[QuantizedWeight<T>.PackedLength(config.Bits, shape)],
+            new T[shape.TotalRows * (inputSize / groupSize)]);
+        loaded = new bool[experts * outputPartitions.Count];
+        kernels = RtnKernels.For(config);
+        PartitionSizes = [.. outputPartitions];
+    }
+
+    public string Name { get; }
+
+    public QuantizedWeight<T> Weight { get; }
+
+    public int OutputSize { get; }
+
+    public int InputSize => Weight.Shape.Columns;
+
+    public IReadOnlyList<int> PartitionSizes { get; }
+
+    public KernelOptions Options { get; set; }
+
+    public (int Start, int Count) PartitionRows(int partition)
+    {
+        CheckPartition(partition);
+        return (partitionStarts[partition], PartitionSizes[partition]);
+    }
+
+    public void Load(int expert, int partition, ReadOnlySpan<T> weights)
+    {
+        CheckExpert(expert);
+        var (start, rows) = PartitionRows(partition);
+        var columns = InputSize;
+        if (weights.Length != (long)rows * columns)
+        {
+            throw new ArgumentException(
+                $"{Describe(expert, partition)} expects a [{rows}, {columns}] weight ({(long)rows * columns} values), but got {weights.Length} values.",
+                nameof(weights));
+        }
+
+        var firstRow = (expert * OutputSize) + start;
+        try
+        {
+            kernels.Quantize(weights, rows, columns, PackedRows(firstRow, rows), ScaleRows(firstRow, rows), Weight.Format, Options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{Describe(expert, partition)}: {e.Message}", nameof(weights), e);
+        }
+
+        loaded[(expert * PartitionSizes.Count) + partition] = true;
+    }
+
+    public void Forward(int expert, ReadOnlySpan<T> x, int m, ReadOnlySpan<T> bias, Span<T> y)
+    {
+        CheckExpert(expert);
+        for (var partition = 0; partition < PartitionSizes.Count; partition++)
+        {
+            if (!loaded[(expert * PartitionSizes.Count) + partition])
+            {
+                throw new InvalidOperationException(
+                    $"{Describe(expert, partition)} (rows [{partitionStarts[partition]}, {partitionStarts[partition + 1]})) has not been loaded; load every partition before Forward.");
+            }
+        }
+
+        var firstRow = expert * OutputSize;
+        kernels.MatMul(x, m, PackedRows(firstRow, OutputSize), ScaleRows(firstRow, OutputSize), OutputSize, InputSize, bias, y, Weight.Format, Options);
+    }
+
+    public string Describe(int expert, int partition)
+    {
+        var where = Weight.Shape.IsStack
+            ? string.Create(CultureInfo.InvariantCulture, $"expert {expert} ")
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"Layer {Name} {where}partition {partition} of {PartitionSizes.Count}");
+    }
+
+    public void CheckExpert(int expert)
+    {
+        if ((uint)expert >= (uint)Weight.Shape.Experts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expert), expert,
+                $"Layer {Name} has {Weight.Shape.Experts} experts, so expert {expert} does not exist.");
+        }
+    }
+
+    private void CheckPartition(int partition)
+    {
+        if ((uint)partition >= (uint)PartitionSizes.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), partition,
+                $"Layer {Name} has {PartitionSizes.Count} partitions, so partition {partition} does not exist.");
+        }
+    }
+
+    private Span<byte> PackedRows(int firstRow, int rows)
+    {
+        // Rows of C codes; at 4 bits two codes share a byte and row counts are even, so a row
+        // range starts on a byte boundary.
+        var bytesPerRow = (long)InputSize * Weight.Config.Bits / 8;
+        return Weight.Packed.AsSpan(checked((int)(firstRow * bytesPerRow)), checked((int)(rows * bytesPerRow)));
+    }
+
+    private Span<T> ScaleRows(int firstRow, int rows) =>
+        Weight.Scales.AsSpan(firstRow * Weight.GroupsPerRow, rows * Weight.GroupsPerRow);
+}
