@@ -37,7 +37,7 @@ internal static partial class BenchCommand
         var s = result.Settings;
         var table = new ReportTable(
             $"{QuantizedTensor.Describe(s.Config)} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()}, "
-            + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Iterations} calls each, on {result.Device} ({result.Backend})",
+            + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Iterations} timed call{(result.Iterations == 1 ? string.Empty : "s")} each, on {result.Device} ({result.Backend})",
             new ReportColumn("Kernel"),
             new ReportColumn("Time/call", Numeric: true),
             new ReportColumn("Bytes/call", Numeric: true),

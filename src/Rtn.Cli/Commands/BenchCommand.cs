@@ -33,11 +33,13 @@ internal static partial class BenchCommand
         var dtype = CommonOptions.DType("Element type of weights, scales and activations.");
         var rows = PositiveOrUnset(new Option<int?>("--rows")
         {
+            HelpName = "N",
             Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(DeviceBenchmark.DeviceShapes)} "
                 + $"({Describe(DeviceBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
         });
         var columns = PositiveOrUnset(new Option<int?>("--columns")
         {
+            HelpName = "N",
             Description = $"Columns of the matrix. Default: {DefaultSide}.",
         });
         var size = CommonOptions.Positive(new Option<int>("--size-mib")
@@ -57,6 +59,7 @@ internal static partial class BenchCommand
         var backend = CommonOptions.Backend();
         var m = new Option<int>("--m")
         {
+            HelpName = "N",
             Description = "gpu: activation rows of the batched product; the matrix-vector product (m = 1) always runs too.",
             DefaultValueFactory = _ => 16,
         };
@@ -67,7 +70,7 @@ internal static partial class BenchCommand
                 result.AddError("--m must be at least 2 (m = 1 always runs).");
             }
         });
-        var iterations = PositiveOrUnset(new Option<int?>("--iterations") { Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
+        var iterations = PositiveOrUnset(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command(
             "bench",
