@@ -24,6 +24,7 @@ internal static class RtnTool
             InspectCommand.Create(console),
             EvalCommand.Create(console),
             BenchCommand.Create(console),
+            GpuCheckCommand.Create(console),
             DemoCommand.Create(console),
         };
 

@@ -21,9 +21,10 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
 
     /// <summary>
     /// Quantize, dequantize, the matrix-vector product and an <paramref name="m"/>-row product for
-    /// a random <paramref name="rows"/> × <paramref name="columns"/> weight of type <typeparamref name="T"/>.
+    /// a random <paramref name="rows"/> × <paramref name="columns"/> weight of type <typeparamref name="T"/>,
+    /// its codes in <paramref name="format"/>.
     /// </summary>
-    public IReadOnlyList<GpuBenchmarkRow> Run<T>(RtnConfig config, int rows, int columns, int m = 16)
+    public IReadOnlyList<GpuBenchmarkRow> Run<T>(RtnConfig config, int rows, int columns, int m = 16, RtnFormat format = RtnFormat.Signed)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -41,9 +42,9 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
         using var x = device.Allocate1D(RandomValues<T>(m * columns, seed: 2));
         using var y = device.Allocate1D<T>(m * rows);
         using var restored = device.Allocate1D<T>(shape.ElementCount);
-        using var quantized = kernels.Quantize<T>(weights.View, shape);
+        using var quantized = kernels.Quantize<T>(weights.View, shape, format);
         using var firstNonFinite = device.Allocate1D([int.MaxValue]);
-        var layout = GpuArguments.ForWeights<T>(config.Bits, config.GroupSize, rows, columns, shape.ElementCount, quantized.Packed.Length, quantized.Scales.Length, RtnFormat.Signed);
+        var layout = GpuArguments.ForWeights<T>(config.Bits, config.GroupSize, rows, columns, shape.ElementCount, quantized.Packed.Length, quantized.Scales.Length, format);
         var weightBytes = quantized.Packed.LengthInBytes + quantized.Scales.LengthInBytes;
         var denseBytes = (long)shape.ElementCount * size;
 

@@ -40,6 +40,20 @@ public class BenchAndDemoTests
     }
 
     [Fact]
+    public void Bench_F32Json_CountsFourBytesPerWeight()
+    {
+        var run = ToolRun.Of("bench", "--rows", "16", "--columns", "64", "--size-mib", "1", "--seconds", "0.01", "-b", "8", "-g", "32", "--dtype", "f32", "--json").ShouldSucceed();
+
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        root.GetProperty("dtype").GetString().ShouldBe("F32");
+        root.GetProperty("matrices").GetInt32().ShouldBe(256);
+        var operations = root.GetProperty("measurements").EnumerateArray().ToArray();
+        operations[0].GetProperty("bytesPerMatrix").GetInt64().ShouldBe(16 * 64 * 4);
+        operations[2].GetProperty("bytesPerMatrix").GetInt64().ShouldBe((16 * 64) + (16 * 2 * 4));
+    }
+
+    [Fact]
     public void Bench_ShapeNotFittingGroupSize_IsAUsageError()
     {
         var run = ToolRun.Of("bench", "--rows", "32", "--columns", "48", "-g", "32");

@@ -1,17 +1,20 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Rtn.Cli.Samples;
+using Rtn.Safetensors;
 
 namespace Rtn.Cli.Benchmarking;
 
 /// <summary>What <c>rtn bench</c> measures.</summary>
 /// <param name="Config">The combination whose kernels run.</param>
 /// <param name="Format">The byte layout of the codes.</param>
+/// <param name="DType">The weights' element type: F32, F16 or BF16.</param>
 /// <param name="Rows">Rows of each matrix.</param>
 /// <param name="Columns">Columns of each matrix.</param>
-/// <param name="TotalBytes">BF16 bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
+/// <param name="TotalBytes">Bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
 /// <param name="Seconds">Least time to spend on each measurement.</param>
 /// <param name="Threads">Threads for kernels and copies; 0 uses every core.</param>
-internal sealed record BenchSettings(RtnConfig Config, RtnFormat Format, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
+internal sealed record BenchSettings(RtnConfig Config, RtnFormat Format, SafetensorsDType DType, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
 
 /// <summary>
 /// One operation's time per matrix next to the time to copy the bytes it must stream (its
@@ -34,13 +37,22 @@ internal sealed record BenchMeasurement(string Operation, long Bytes, long Weigh
 internal sealed record BenchResult(BenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<BenchMeasurement> Measurements);
 
 /// <summary>
-/// Times the CPU kernels on BF16 matrices against a plain memory copy of the same bytes, in the
+/// Times the CPU kernels on F32, F16 or BF16 matrices against a plain memory copy of the same bytes, in the
 /// same run. The matrices together exceed any cache (512 MiB by default) and each call takes
 /// the next one, so every measurement streams from memory, as quantizing or serving a model does.
 /// </summary>
 internal static class KernelBenchmark
 {
-    public static BenchResult Run(BenchSettings settings, Action<string>? status = null)
+    public static BenchResult Run(BenchSettings settings, Action<string>? status = null) => settings.DType switch
+    {
+        SafetensorsDType.F32 => Run<float>(settings, status),
+        SafetensorsDType.F16 => Run<Half>(settings, status),
+        SafetensorsDType.BF16 => Run<BFloat16>(settings, status),
+        _ => throw new ArgumentException($"RTN kernels run on F32, F16 or BF16 weights, not {settings.DType.HeaderName()}.", nameof(settings)),
+    };
+
+    private static BenchResult Run<T>(BenchSettings settings, Action<string>? status)
+        where T : unmanaged
     {
         var (rows, columns, config) = (settings.Rows, settings.Columns, settings.Config);
         var shape = WeightShape.Matrix(rows, columns);
@@ -48,18 +60,19 @@ internal static class KernelBenchmark
         var options = new KernelOptions { MaxThreads = settings.Threads };
         var threads = options.ResolveThreads();
         var kernels = RtnKernels.For(config);
-        var denseBytes = (long)shape.ElementCount * 2;
+        var size = Unsafe.SizeOf<T>();
+        var denseBytes = (long)shape.ElementCount * size;
         var count = (int)Math.Max(2, (settings.TotalBytes + denseBytes - 1) / denseBytes);
 
-        status?.Invoke($"Generating {count} BF16 matrices [{rows}, {columns}] ...");
-        var dense = new BFloat16[count][];
+        status?.Invoke($"Generating {count} {Precision<T>.Name} matrices [{rows}, {columns}] ...");
+        var dense = new T[count][];
         var packed = new byte[count][];
-        var scales = new BFloat16[count][];
+        var scales = new T[count][];
         for (var i = 0; i < count; i++)
         {
             // Every matrix holds the same values (generating Gaussians is slower than the
             // kernels), but each has its own memory, so no call finds another's data in a cache.
-            dense[i] = new BFloat16[shape.ElementCount];
+            dense[i] = new T[shape.ElementCount];
             if (i == 0)
             {
                 SampleWeights.Fill(dense[0], rows, columns, seed: 0, deviation: 0.02f);
@@ -70,31 +83,31 @@ internal static class KernelBenchmark
             }
 
             // Touch every page now, so no measurement pays for first-touch page faults.
-            packed[i] = new byte[QuantizedWeight<BFloat16>.PackedLength(config.Bits, shape)];
+            packed[i] = new byte[QuantizedWeight<T>.PackedLength(config.Bits, shape)];
             packed[i].AsSpan().Fill(0x11);
-            scales[i] = new BFloat16[shape.ElementCount / groupSize];
-            scales[i].AsSpan().Fill((BFloat16)0.01f);
+            scales[i] = new T[shape.ElementCount / groupSize];
+            scales[i].AsSpan().Fill(Precision<T>.FromSingle(0.01f));
         }
 
-        var x = new BFloat16[columns];
+        var x = new T[columns];
         SampleWeights.Fill(x, 1, columns, seed: -1, deviation: 1);
-        var y = new BFloat16[rows];
-        var packedBytes = packed[0].Length + ((long)scales[0].Length * 2);
+        var y = new T[rows];
+        var packedBytes = packed[0].Length + ((long)scales[0].Length * size);
         var measurements = new List<BenchMeasurement>();
 
         status?.Invoke("Measuring quantize ...");
         measurements.Add(Measure("quantize", denseBytes, shape.ElementCount, settings.Seconds, count,
-            i => kernels.Quantize<BFloat16>(dense[i], rows, columns, packed[i], scales[i], settings.Format, options),
+            i => kernels.Quantize<T>(dense[i], rows, columns, packed[i], scales[i], settings.Format, options),
             i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
 
         status?.Invoke("Measuring dequantize ...");
         measurements.Add(Measure("dequantize", denseBytes, shape.ElementCount, settings.Seconds, count,
-            i => kernels.Dequantize<BFloat16>(packed[i], scales[i], rows, columns, dense[i], settings.Format, options),
+            i => kernels.Dequantize<T>(packed[i], scales[i], rows, columns, dense[i], settings.Format, options),
             i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
 
         status?.Invoke("Measuring matmul (m = 1) ...");
         measurements.Add(Measure("matmul m=1", packedBytes, shape.ElementCount, settings.Seconds, count,
-            i => kernels.MatMul<BFloat16>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<BFloat16>.Empty, y, settings.Format, options),
+            i => kernels.MatMul<T>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, options),
             i => ParallelCopy(packed[i], packed[(i + 1) % count], threads)));
 
         return new BenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);

@@ -1,27 +1,53 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Rtn.Cli.Benchmarking;
 using Rtn.Cli.Pipeline;
 using Rtn.Cli.Rendering;
+using Rtn.Safetensors;
 
 namespace Rtn.Cli.Commands;
 
-/// <summary><c>rtn bench</c>: the CPU kernels' throughput next to a memory copy of the same bytes.</summary>
-internal static class BenchCommand
+/// <summary>
+/// <c>rtn bench</c>: the kernels' throughput next to a copy of the same bytes, on the CPU
+/// (the managed kernels) or on an ILGPU accelerator (<c>--device gpu</c>).
+/// </summary>
+internal static partial class BenchCommand
 {
+    private const int DefaultSide = 4096;
+
+    // Relaxed escaping keeps device names and notes readable; the output is never embedded in HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(ToolConsole console)
     {
+        var device = new Option<string>("--device")
+        {
+            Description = "cpu: the managed kernels; gpu: the ILGPU kernels on the accelerator --backend picks.",
+            HelpName = "cpu|gpu",
+            DefaultValueFactory = _ => "cpu",
+        }.AcceptOnlyFromAmong("cpu", "gpu");
         var bits = CommonOptions.Bits($"Bits per weight. {CommonOptions.DefaultsNote}");
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
         var format = CommonOptions.Format("Byte layout of the codes.");
-        var rows = Positive(new Option<int>("--rows") { Description = "Rows of each matrix.", DefaultValueFactory = _ => 4096 });
-        var columns = Positive(new Option<int>("--columns") { Description = "Columns of each matrix.", DefaultValueFactory = _ => 4096 });
-        var size = Positive(new Option<int>("--size-mib")
+        var dtype = CommonOptions.DType("Element type of weights, scales and activations.");
+        var rows = PositiveOrUnset(new Option<int?>("--rows")
         {
-            Description = "BF16 MiB of matrices to rotate through; keep it well above the last-level cache so data comes from memory.",
+            HelpName = "N",
+            Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(DeviceBenchmark.DeviceShapes)} "
+                + $"({Describe(DeviceBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
+        });
+        var columns = PositiveOrUnset(new Option<int?>("--columns")
+        {
+            HelpName = "N",
+            Description = $"Columns of the matrix. Default: {DefaultSide}.",
+        });
+        var size = CommonOptions.Positive(new Option<int>("--size-mib")
+        {
+            Description = "cpu: MiB of matrices to rotate through; keep it well above the last-level cache so data comes from memory.",
             DefaultValueFactory = _ => 512,
         });
-        var seconds = new Option<double>("--seconds") { Description = "Least time per measurement.", DefaultValueFactory = _ => 1.0 };
+        var seconds = new Option<double>("--seconds") { Description = "cpu: least time per measurement.", DefaultValueFactory = _ => 1.0 };
         seconds.Validators.Add(result =>
         {
             if (result.GetValue(seconds) is <= 0 or > 600)
@@ -29,37 +55,55 @@ internal static class BenchCommand
                 result.AddError("--seconds must be in (0, 600].");
             }
         });
-        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var threads = CommonOptions.Threads();
-        var command = new Command("bench", "Measure the CPU kernels (quantize, dequantize, matmul m=1) against a memory copy of the same bytes.")
+        var backend = CommonOptions.Backend();
+        var m = new Option<int>("--m")
         {
-            bits, groupSize, format, rows, columns, size, seconds, json, threads,
+            HelpName = "N",
+            Description = "gpu: activation rows of the batched product; the matrix-vector product (m = 1) always runs too.",
+            DefaultValueFactory = _ => 16,
+        };
+        m.Validators.Add(result =>
+        {
+            if (result.GetValue(m) < 2)
+            {
+                result.AddError("--m must be at least 2 (m = 1 always runs).");
+            }
+        });
+        var iterations = PositiveOrUnset(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var command = new Command(
+            "bench",
+            "Measure the kernels (quantize, dequantize, matmul) against a copy of the same bytes: the managed kernels on the CPU, or the ILGPU kernels with --device gpu.")
+        {
+            device, bits, groupSize, format, dtype, rows, columns, size, seconds, threads, backend, m, iterations, json,
         };
         command.SetAction(parse => CommandAction.Run(console, () =>
         {
+            var onGpu = parse.GetValue(device) == "gpu";
+            RejectOptionsOfTheOtherDevice(parse, onGpu ? "gpu" : "cpu", onGpu ? [size, seconds, threads] : [backend, m, iterations]);
             var config = CommonOptions.ResolveConfig(parse.GetValue(bits), parse.GetValue(groupSize), console);
-            var settings = new BenchSettings(
-                config, CommonOptions.FormatOf(parse.GetValue(format)), parse.GetValue(rows), parse.GetValue(columns),
-                (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
-            try
+            var (rowCount, columnCount) = (parse.GetValue(rows), parse.GetValue(columns));
+            var shape = (Rows: rowCount ?? DefaultSide, Columns: columnCount ?? DefaultSide);
+            (int Rows, int Columns)[]? shapes = onGpu && rowCount is null && columnCount is null ? null : [shape];
+            foreach (var (r, c) in shapes ?? [.. DeviceBenchmark.DeviceShapes, .. DeviceBenchmark.CpuAcceleratorShapes])
             {
-                config.Validate(WeightShape.Matrix(settings.Rows, settings.Columns));
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(Messages.Clean(e));
+                Validate(config, r, c);
             }
 
-            var asJson = parse.GetValue(json);
-            var result = KernelBenchmark.Run(settings, asJson ? null : console.Line);
-            if (asJson)
+            var (codeFormat, elementType, asJson) = (CommonOptions.FormatOf(parse.GetValue(format)), CommonOptions.DTypeOf(parse.GetValue(dtype)), parse.GetValue(json));
+            if (onGpu)
             {
-                console.Out.WriteLine(Json(result));
+                var settings = new DeviceBenchSettings(
+                    config, codeFormat, elementType, shapes, parse.GetValue(m), parse.GetValue(iterations), CommonOptions.BackendOf(parse.GetValue(backend)));
+                ReportGpu(console, DeviceBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
             else
             {
-                console.Table(Table(result));
-                console.Line("Copy: the same bytes moved by a parallel memory copy in the same run. Ratio: kernel time / copy time (1.00× is memory speed).");
+                var settings = new BenchSettings(
+                    config, codeFormat, elementType, shape.Rows, shape.Columns,
+                    (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
+                ReportCpu(console, KernelBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
 
             return ExitCodes.Success;
@@ -67,11 +111,23 @@ internal static class BenchCommand
         return command;
     }
 
+    private static void ReportCpu(ToolConsole console, BenchResult result, bool asJson)
+    {
+        if (asJson)
+        {
+            console.Out.WriteLine(Json(result));
+            return;
+        }
+
+        console.Table(Table(result));
+        console.Line("Copy: the same bytes moved by a parallel memory copy in the same run. Ratio: kernel time / copy time (1.00× is memory speed).");
+    }
+
     private static ReportTable Table(BenchResult result)
     {
         var s = result.Settings;
         var table = new ReportTable(
-            $"{QuantizedTensor.Describe(s.Config)} {QuantizationMetadata.FormatName(s.Format)} on BF16 [{s.Rows}, {s.Columns}] × {result.Matrices}, "
+            $"{QuantizedTensor.Describe(s.Config)} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices}, "
             + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Tier}, {result.Threads} thread(s)",
             new ReportColumn("Operation"),
             new ReportColumn("Time/matrix", Numeric: true),
@@ -95,10 +151,12 @@ internal static class BenchCommand
     private static string Json(BenchResult result) => JsonSerializer.Serialize(
         new
         {
+            device = "cpu",
             scheme = QuantizedTensor.Describe(result.Settings.Config),
             bits = result.Settings.Config.Bits,
             groupSize = result.Settings.Config.GroupSize,
             format = QuantizationMetadata.FormatName(result.Settings.Format),
+            dtype = result.Settings.DType.HeaderName(),
             rows = result.Settings.Rows,
             columns = result.Settings.Columns,
             matrices = result.Matrices,
@@ -118,17 +176,41 @@ internal static class BenchCommand
                 calls = m.Calls,
             }),
         },
-        new JsonSerializerOptions { WriteIndented = true });
+        JsonOptions);
 
-    private static Option<int> Positive(Option<int> option)
+    private static void Validate(RtnConfig config, int rows, int columns)
+    {
+        try
+        {
+            config.Validate(WeightShape.Matrix(rows, columns));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(Messages.Clean(e));
+        }
+    }
+
+    /// <summary>An option meant for the other device, given explicitly, is a mistake worth naming rather than ignoring.</summary>
+    private static void RejectOptionsOfTheOtherDevice(ParseResult parse, string device, IEnumerable<Option> options)
+    {
+        if (options.FirstOrDefault(option => parse.GetResult(option) is { Implicit: false }) is { } given)
+        {
+            throw new UsageException($"{given.Name} does not apply to --device {device}.");
+        }
+    }
+
+    private static Option<int?> PositiveOrUnset(Option<int?> option)
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValue(option) <= 0)
+            if (result.GetValue(option) is <= 0)
             {
                 result.AddError($"{option.Name} must be positive.");
             }
         });
         return option;
     }
+
+    private static string Describe(IEnumerable<(int Rows, int Columns)> shapes) =>
+        string.Join(" and ", shapes.Select(s => $"{s.Rows}×{s.Columns}"));
 }

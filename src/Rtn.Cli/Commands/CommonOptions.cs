@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Rtn.Cli.Rendering;
+using Rtn.Gpu;
+using Rtn.Safetensors;
 
 namespace Rtn.Cli.Commands;
 
@@ -37,6 +39,51 @@ internal static class CommonOptions
         }.AcceptOnlyFromAmong("signed", "offset");
 
     public static RtnFormat FormatOf(string? text) => Pipeline.QuantizationMetadata.ParseFormat(text ?? "signed") ?? RtnFormat.Signed;
+
+    /// <summary><c>--dtype f32|f16|bf16</c>; read it with <see cref="DTypeOf"/>.</summary>
+    public static Option<string> DType(string description) =>
+        new Option<string>("--dtype")
+        {
+            Description = description,
+            HelpName = "f32|f16|bf16",
+            DefaultValueFactory = _ => "bf16",
+        }.AcceptOnlyFromAmong("f32", "f16", "bf16");
+
+    public static SafetensorsDType DTypeOf(string? text) => text switch
+    {
+        "f32" => SafetensorsDType.F32,
+        "f16" => SafetensorsDType.F16,
+        _ => SafetensorsDType.BF16,
+    };
+
+    /// <summary><c>--backend auto|cuda|opencl|cpu</c>; read it with <see cref="BackendOf"/>.</summary>
+    public static Option<string> Backend() =>
+        new Option<string>("--backend")
+        {
+            Description = "ILGPU accelerator: auto takes CUDA, else OpenCL, else ILGPU's CPU accelerator (which checks logic, not speed).",
+            HelpName = "auto|cuda|opencl|cpu",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "cuda", "opencl", "cpu");
+
+    public static GpuBackend BackendOf(string? text) => text switch
+    {
+        "cuda" => GpuBackend.Cuda,
+        "opencl" => GpuBackend.OpenCL,
+        "cpu" => GpuBackend.Cpu,
+        _ => GpuBackend.Auto,
+    };
+
+    public static Option<int> Positive(Option<int> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValue(option) <= 0)
+            {
+                result.AddError($"{option.Name} must be positive.");
+            }
+        });
+        return option;
+    }
 
     public static Option<int> Threads()
     {

@@ -41,6 +41,9 @@ internal static class Units
     public static string Scientific(double value) =>
         value == 0 ? "0" : value.ToString("0.000e+0", CultureInfo.InvariantCulture);
 
+    /// <summary>A fraction as a percentage: 0.873 → "87.3%".</summary>
+    public static string Percent(double fraction) => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.0}%");
+
     public static string Ratio(double value) => string.Create(CultureInfo.InvariantCulture, $"{value:0.00}×");
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

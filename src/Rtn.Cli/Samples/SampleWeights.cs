@@ -7,8 +7,9 @@ namespace Rtn.Cli.Samples;
 /// </summary>
 internal static class SampleWeights
 {
-    /// <summary>Fills a row-major <c>[rows, columns]</c> matrix; rows are generated in parallel, each from its own seed, so the result does not depend on the thread count.</summary>
-    public static void Fill(BFloat16[] matrix, int rows, int columns, int seed, float deviation, double outlierFraction = 0.005, float outlierGain = 6)
+    /// <summary>Fills a row-major <c>[rows, columns]</c> matrix of F32, F16 or BF16 values; rows are generated in parallel, each from its own seed, so the result does not depend on the thread count.</summary>
+    public static void Fill<T>(T[] matrix, int rows, int columns, int seed, float deviation, double outlierFraction = 0.005, float outlierGain = 6)
+        where T : unmanaged
     {
         var gains = OutlierGains(columns, seed, outlierFraction, outlierGain);
         Parallel.For(0, rows, row =>
@@ -17,7 +18,7 @@ internal static class SampleWeights
             var values = matrix.AsSpan(row * columns, columns);
             for (var c = 0; c < columns; c++)
             {
-                values[c] = (BFloat16)(float)(Gaussian(random) * deviation * gains[c]);
+                values[c] = Precision<T>.FromSingle((float)(Gaussian(random) * deviation * gains[c]));
             }
         });
     }
