@@ -1,4 +1,4 @@
-namespace Rtn.Generators.Tests.Infrastructure;
+namespace Rtn.Testing;
 
 /// <summary>The checkout the tests run from, found by walking up to the solution file.</summary>
 internal static class RepositoryRoot
