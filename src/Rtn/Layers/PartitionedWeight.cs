@@ -119,6 +119,23 @@ internal sealed class PartitionedWeight<T>
         loaded[(expert * PartitionSizes.Count) + partition] = true;
     }
 
+    /// <summary>Loads every partition of <paramref name="expert"/> from its whole <c>[R, C]</c> matrix, partitions stacked by rows.</summary>
+    public void LoadAll(int expert, ReadOnlySpan<T> weights)
+    {
+        CheckExpert(expert);
+        if (weights.Length != (long)OutputSize * InputSize)
+        {
+            throw new ArgumentException(
+                $"Layer {Name} {ExpertPrefix(expert)}expects a [{OutputSize}, {InputSize}] weight ({(long)OutputSize * InputSize} values), but got {weights.Length} values.",
+                nameof(weights));
+        }
+
+        for (var partition = 0; partition < PartitionSizes.Count; partition++)
+        {
+            Load(expert, partition, weights.Slice(partitionStarts[partition] * InputSize, PartitionSizes[partition] * InputSize));
+        }
+    }
+
     public void Forward(int expert, ReadOnlySpan<T> x, int m, ReadOnlySpan<T> bias, Span<T> y)
     {
         CheckExpert(expert);
@@ -135,15 +152,10 @@ internal sealed class PartitionedWeight<T>
         kernels.MatMul(x, m, PackedRows(firstRow, OutputSize), ScaleRows(firstRow, OutputSize), OutputSize, InputSize, bias, y, Weight.Format, Options);
     }
 
-    public string Describe(int expert, int partition)
-    {
-        var where = Weight.Shape.IsStack
-            ? string.Create(CultureInfo.InvariantCulture, $"expert {expert} ")
-            : string.Empty;
-        return string.Create(CultureInfo.InvariantCulture, $"Layer {Name} {where}partition {partition} of {PartitionSizes.Count}");
-    }
+    private string Describe(int expert, int partition) =>
+        string.Create(CultureInfo.InvariantCulture, $"Layer {Name} {ExpertPrefix(expert)}partition {partition} of {PartitionSizes.Count}");
 
-    public void CheckExpert(int expert)
+    private void CheckExpert(int expert)
     {
         if ((uint)expert >= (uint)Weight.Shape.Experts)
         {
@@ -160,6 +172,9 @@ internal sealed class PartitionedWeight<T>
                 $"Layer {Name} has {PartitionSizes.Count} partitions, so partition {partition} does not exist.");
         }
     }
+
+    private string ExpertPrefix(int expert) =>
+        Weight.Shape.IsStack ? string.Create(CultureInfo.InvariantCulture, $"expert {expert} ") : string.Empty;
 
     private Span<byte> PackedRows(int firstRow, int rows)
     {

@@ -73,22 +73,7 @@ public sealed class RtnExpertLinear<T>
     public void LoadPartition(int expert, int partition, ReadOnlySpan<T> weights) => weight.Load(expert, partition, weights);
 
     /// <summary>Quantizes expert <paramref name="expert"/>'s whole <c>[R, C]</c> matrix (all partitions stacked by rows).</summary>
-    public void LoadExpert(int expert, ReadOnlySpan<T> weights)
-    {
-        weight.CheckExpert(expert);
-        if (weights.Length != (long)OutputSize * InputSize)
-        {
-            throw new ArgumentException(
-                $"Layer {Name} expert {expert} expects a [{OutputSize}, {InputSize}] weight ({(long)OutputSize * InputSize} values), but got {weights.Length} values.",
-                nameof(weights));
-        }
-
-        for (var i = 0; i < OutputPartitions.Count; i++)
-        {
-            var (start, count) = PartitionRows(i);
-            LoadPartition(expert, i, weights.Slice(start * InputSize, count * InputSize));
-        }
-    }
+    public void LoadExpert(int expert, ReadOnlySpan<T> weights) => weight.LoadAll(expert, weights);
 
     /// <summary>
     /// <c>y = x · W'_eᵀ</c> through expert <paramref name="expert"/> for <paramref name="x"/> of

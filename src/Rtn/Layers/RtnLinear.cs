@@ -53,7 +53,7 @@ public sealed class RtnLinear<T>
     /// <summary>The rows of each output partition, in order.</summary>
     public IReadOnlyList<int> OutputPartitions => weight.PartitionSizes;
 
-    /// <summary>Bits, group size and byte layout.</summary>
+    /// <summary>Bits and group size.</summary>
     public RtnConfig Config => weight.Weight.Config;
 
     /// <summary>The byte layout of the packed weight.</summary>
@@ -89,21 +89,7 @@ public sealed class RtnLinear<T>
     public void LoadPartition(int index, ReadOnlySpan<T> weights) => weight.Load(expert: 0, index, weights);
 
     /// <summary>Quantizes a layer with one partition (or all partitions at once, stacked by rows) from its <c>[R, C]</c> matrix.</summary>
-    public void Load(ReadOnlySpan<T> weights)
-    {
-        if (weights.Length != (long)OutputSize * InputSize)
-        {
-            throw new ArgumentException(
-                $"Layer {Name} expects a [{OutputSize}, {InputSize}] weight ({(long)OutputSize * InputSize} values), but got {weights.Length} values.",
-                nameof(weights));
-        }
-
-        for (var i = 0; i < OutputPartitions.Count; i++)
-        {
-            var (start, count) = PartitionRows(i);
-            LoadPartition(i, weights.Slice(start * InputSize, count * InputSize));
-        }
-    }
+    public void Load(ReadOnlySpan<T> weights) => weight.LoadAll(expert: 0, weights);
 
     /// <summary>Copies partition <paramref name="index"/>'s bias (<c>n_index</c> values) into place.</summary>
     /// <exception cref="InvalidOperationException">The layer was created without a bias.</exception>
