@@ -57,10 +57,9 @@ public abstract class RtnGpuKernels : IRtnKernels
     {
         var layout = GpuArguments.ForWeights<T>(Bits, GroupSize, rows, columns, weights.Length, packed.Length, scales.Length, format);
         var device = Accelerator.Device;
-        using var weightBuffer = device.Allocate1D<T>(weights.Length);
+        using var weightBuffer = Upload(weights);
         using var packedBuffer = device.Allocate1D<byte>(packed.Length);
         using var scaleBuffer = device.Allocate1D<T>(scales.Length);
-        weightBuffer.View.CopyFromCPU(device.DefaultStream, weights);
         Quantize<T>(weightBuffer.View, packedBuffer.View, scaleBuffer.View, layout, WeightShape.Matrix(rows, columns), weights);
         packedBuffer.View.CopyToCPU(device.DefaultStream, packed);
         scaleBuffer.View.CopyToCPU(device.DefaultStream, scales);
@@ -72,11 +71,9 @@ public abstract class RtnGpuKernels : IRtnKernels
     {
         var layout = GpuArguments.ForWeights<T>(Bits, GroupSize, rows, columns, weights.Length, packed.Length, scales.Length, format);
         var device = Accelerator.Device;
-        using var packedBuffer = device.Allocate1D<byte>(packed.Length);
-        using var scaleBuffer = device.Allocate1D<T>(scales.Length);
+        using var packedBuffer = Upload(packed);
+        using var scaleBuffer = Upload(scales);
         using var weightBuffer = device.Allocate1D<T>(weights.Length);
-        packedBuffer.View.CopyFromCPU(device.DefaultStream, packed);
-        scaleBuffer.View.CopyFromCPU(device.DefaultStream, scales);
         LaunchDequantize<T>(packedBuffer.View, scaleBuffer.View, weightBuffer.View, layout);
         weightBuffer.View.CopyToCPU(device.DefaultStream, weights);
     }
@@ -87,15 +84,11 @@ public abstract class RtnGpuKernels : IRtnKernels
     {
         var layout = GpuArguments.ForProduct<T>(Bits, GroupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length, format);
         var device = Accelerator.Device;
-        using var xBuffer = device.Allocate1D<T>(x.Length);
-        using var packedBuffer = device.Allocate1D<byte>(packed.Length);
-        using var scaleBuffer = device.Allocate1D<T>(scales.Length);
-        using var biasBuffer = bias.IsEmpty ? null : device.Allocate1D<T>(bias.Length);
+        using var xBuffer = Upload(x);
+        using var packedBuffer = Upload(packed);
+        using var scaleBuffer = Upload(scales);
+        using var biasBuffer = bias.IsEmpty ? null : Upload(bias);
         using var yBuffer = device.Allocate1D<T>(y.Length);
-        xBuffer.View.CopyFromCPU(device.DefaultStream, x);
-        packedBuffer.View.CopyFromCPU(device.DefaultStream, packed);
-        scaleBuffer.View.CopyFromCPU(device.DefaultStream, scales);
-        biasBuffer?.View.CopyFromCPU(device.DefaultStream, bias);
         var biasView = biasBuffer is null ? ArrayView<T>.Empty : biasBuffer.View.BaseView;
         LaunchMatMul<T>(xBuffer.View, m, packedBuffer.View, scaleBuffer.View, biasView, yBuffer.View, layout);
         yBuffer.View.CopyToCPU(device.DefaultStream, y);
@@ -210,6 +203,24 @@ public abstract class RtnGpuKernels : IRtnKernels
             throw new ArgumentException(
                 $"Weight {shape} has a non-finite value ({Precision<T>.ToSingle(value)}) at {shape.FormatPosition(position)}; RTN quantizes finite values only.",
                 nameof(weights));
+        }
+    }
+
+    /// <summary>A new device buffer holding a copy of <paramref name="values"/>.</summary>
+    private MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(ReadOnlySpan<T> values)
+        where T : unmanaged
+    {
+        var device = Accelerator.Device;
+        var buffer = device.Allocate1D<T>(values.Length);
+        try
+        {
+            buffer.View.CopyFromCPU(device.DefaultStream, values);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
         }
     }
 
