@@ -44,11 +44,11 @@ internal static class Codes
     }
 
     /// <summary>Four 4-bit codes as two bytes, signed layout.</summary>
-    public static uint PackNibbles(int c0, int c1, int c2, int c3) =>
+    private static uint PackNibbles(int c0, int c1, int c2, int c3) =>
         (uint)((c0 & 0xF) | ((c1 & 0xF) << 4) | ((c2 & 0xF) << 8) | ((c3 & 0xF) << 12));
 
     /// <summary>Four 8-bit codes as four bytes, signed layout.</summary>
-    public static uint PackBytes(int c0, int c1, int c2, int c3) =>
+    private static uint PackBytes(int c0, int c1, int c2, int c3) =>
         (uint)((c0 & 0xFF) | ((c1 & 0xFF) << 8) | ((c2 & 0xFF) << 16) | (c3 << 24));
 
     /// <summary>The <paramref name="k"/>-th 4-bit code of a signed-layout word, sign-extended by an arithmetic shift.</summary>
@@ -56,6 +56,32 @@ internal static class Codes
 
     /// <summary>The <paramref name="k"/>-th 8-bit code of a signed-layout word.</summary>
     public static int Byte(ulong word, int k) => (sbyte)(word >> (8 * k));
+
+    /// <summary>The codes of values <c>[4·quad, 4·quad + 4)</c>, read with one 16-bit (4-bit codes) or 32-bit (8-bit codes) load.</summary>
+    public static Float4 Load4(ArrayView<byte> packed, int quad, int bits, uint formatMask)
+    {
+        if (bits == 4)
+        {
+            var nibbles = packed.Cast<ushort>()[quad] ^ formatMask;
+            return new Float4(Nibble(nibbles, 0), Nibble(nibbles, 1), Nibble(nibbles, 2), Nibble(nibbles, 3));
+        }
+
+        var bytes = packed.Cast<uint>()[quad] ^ formatMask;
+        return new Float4(Byte(bytes, 0), Byte(bytes, 1), Byte(bytes, 2), Byte(bytes, 3));
+    }
+
+    /// <summary>Writes the codes of values <c>[4·quad, 4·quad + 4)</c> with one 16-bit (4-bit codes) or 32-bit (8-bit codes) store.</summary>
+    public static void Store4(ArrayView<byte> packed, int quad, int c0, int c1, int c2, int c3, int bits, uint formatMask)
+    {
+        if (bits == 4)
+        {
+            packed.Cast<ushort>()[quad] = (ushort)(PackNibbles(c0, c1, c2, c3) ^ formatMask);
+        }
+        else
+        {
+            packed.Cast<uint>()[quad] = PackBytes(c0, c1, c2, c3) ^ formatMask;
+        }
+    }
 
     /// <summary>The code of one value, for paths that cannot read whole words.</summary>
     public static int At(ArrayView<byte> packed, int index, int bits, uint formatMask)

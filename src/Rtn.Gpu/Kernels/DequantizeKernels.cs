@@ -21,21 +21,8 @@ internal static class DequantizeKernels
         var groupSize = WeightLayout.GroupSizeOf<TScheme>(layout);
         var first = chunk * 4;
         var scale = TElement.ToSingle(scales[first / groupSize]);
-        Float4 values;
-        if (bits == 4)
-        {
-            var word = packed.Cast<ushort>()[chunk] ^ layout.FormatMask;
-            values = new Float4(
-                Codes.Nibble(word, 0) * scale, Codes.Nibble(word, 1) * scale, Codes.Nibble(word, 2) * scale, Codes.Nibble(word, 3) * scale);
-        }
-        else
-        {
-            var word = packed.Cast<uint>()[chunk] ^ layout.FormatMask;
-            values = new Float4(
-                Codes.Byte(word, 0) * scale, Codes.Byte(word, 1) * scale, Codes.Byte(word, 2) * scale, Codes.Byte(word, 3) * scale);
-        }
-
-        TElement.Store4(weights, first, values);
+        var codes = Codes.Load4(packed, chunk, bits, layout.FormatMask);
+        TElement.Store4(weights, first, new Float4(codes.X * scale, codes.Y * scale, codes.Z * scale, codes.W * scale));
     }
 
     /// <summary>One value per thread, for any group size.</summary>

@@ -69,14 +69,7 @@ internal static class QuantizeKernels
             var c1 = Codes.Quantize<TElement, TRaw>(v.Y, scale, bits);
             var c2 = Codes.Quantize<TElement, TRaw>(v.Z, scale, bits);
             var c3 = Codes.Quantize<TElement, TRaw>(v.W, scale, bits);
-            if (bits == 4)
-            {
-                packed.Cast<ushort>()[(start + i) >> 2] = (ushort)(Codes.PackNibbles(c0, c1, c2, c3) ^ layout.FormatMask);
-            }
-            else
-            {
-                packed.Cast<uint>()[(start + i) >> 2] = Codes.PackBytes(c0, c1, c2, c3) ^ layout.FormatMask;
-            }
+            Codes.Store4(packed, (start + i) >> 2, c0, c1, c2, c3, bits, layout.FormatMask);
         }
 
         if (lane == 0 && extent != 0)
