@@ -18,9 +18,6 @@ internal readonly record struct KernelSpec(int Bits, int GroupSize) : IComparabl
     public string SchemeName =>
         "Q" + Bits.ToString(CultureInfo.InvariantCulture) + (GroupSize == PerRow ? "Row" : GroupName(GroupSize));
 
-    /// <summary>The group-size marker's name, e.g. <c>G128</c> or <c>GRow</c>.</summary>
-    public string MarkerName => GroupName(GroupSize);
-
     /// <summary>The marker name for <paramref name="groupSize"/>: <c>G&lt;columns&gt;</c>, or <c>GRow</c> for -1.</summary>
     public static string GroupName(int groupSize) =>
         groupSize == PerRow ? "GRow" : "G" + groupSize.ToString(CultureInfo.InvariantCulture);
