@@ -31,8 +31,6 @@ internal sealed class ToolConsole
     /// <summary>Reads environment variables (RTN_NUM_BITS, RTN_GROUP_SIZE); tests substitute their own.</summary>
     public Func<string, string?> Environment { get; }
 
-    public bool IsRich => rich is not null;
-
     public void Line(string text = "")
     {
         if (rich is not null)
