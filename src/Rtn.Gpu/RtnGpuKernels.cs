@@ -148,7 +148,7 @@ public abstract class RtnGpuKernels : IRtnKernels
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(weight);
-        LayoutOf(weight);
+        RequireCompatible(weight);
         if (weight.Shape.IsStack)
         {
             throw new ArgumentException($"A product needs a 2-D weight, but got {weight.Shape}.", nameof(weight));
@@ -177,6 +177,14 @@ public abstract class RtnGpuKernels : IRtnKernels
     private WeightLayout LayoutOf<T>(DeviceQuantizedWeight<T> weight)
         where T : unmanaged
     {
+        RequireCompatible(weight);
+        return new WeightLayout(Bits, weight.GroupSize, weight.Shape.TotalRows, weight.Shape.Columns, weight.Format);
+    }
+
+    /// <summary>The weight must live on this accelerator and have been quantized for this combination.</summary>
+    private void RequireCompatible<T>(DeviceQuantizedWeight<T> weight)
+        where T : unmanaged
+    {
         if (weight.Accelerator != Accelerator)
         {
             throw new ArgumentException($"The weight lives on {weight.Accelerator.DeviceName}, but these kernels run on {Accelerator.DeviceName}.", nameof(weight));
@@ -186,8 +194,6 @@ public abstract class RtnGpuKernels : IRtnKernels
         {
             throw new ArgumentException($"The weight was quantized with {weight.Config}, but these kernels are for {new RtnConfig(Bits, GroupSize)}.", nameof(weight));
         }
-
-        return new WeightLayout(Bits, weight.GroupSize, weight.Shape.TotalRows, weight.Shape.Columns, weight.Format);
     }
 
     private void Quantize<T>(ArrayView<T> weights, ArrayView<byte> packed, ArrayView<T> scales, WeightLayout layout, WeightShape shape, ReadOnlySpan<T> hostWeights)
