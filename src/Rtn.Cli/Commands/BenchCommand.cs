@@ -31,13 +31,13 @@ internal static partial class BenchCommand
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
         var format = CommonOptions.Format("Byte layout of the codes.");
         var dtype = CommonOptions.DType("Element type of weights, scales and activations.");
-        var rows = PositiveOrUnset(new Option<int?>("--rows")
+        var rows = CommonOptions.Positive(new Option<int?>("--rows")
         {
             HelpName = "N",
             Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(DeviceBenchmark.DeviceShapes)} "
                 + $"({Describe(DeviceBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
         });
-        var columns = PositiveOrUnset(new Option<int?>("--columns")
+        var columns = CommonOptions.Positive(new Option<int?>("--columns")
         {
             HelpName = "N",
             Description = $"Columns of the matrix. Default: {DefaultSide}.",
@@ -70,7 +70,7 @@ internal static partial class BenchCommand
                 result.AddError("--m must be at least 2 (m = 1 always runs).");
             }
         });
-        var iterations = PositiveOrUnset(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
+        var iterations = CommonOptions.Positive(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command(
             "bench",
@@ -197,18 +197,6 @@ internal static partial class BenchCommand
         {
             throw new UsageException($"{given.Name} does not apply to --device {device}.");
         }
-    }
-
-    private static Option<int?> PositiveOrUnset(Option<int?> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValue(option) is <= 0)
-            {
-                result.AddError($"{option.Name} must be positive.");
-            }
-        });
-        return option;
     }
 
     private static string Describe(IEnumerable<(int Rows, int Columns)> shapes) =>

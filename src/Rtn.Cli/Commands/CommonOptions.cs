@@ -85,6 +85,19 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>An optional count: unset, or positive.</summary>
+    public static Option<int?> Positive(Option<int?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValue(option) is <= 0)
+            {
+                result.AddError($"{option.Name} must be positive.");
+            }
+        });
+        return option;
+    }
+
     public static Option<int> Threads()
     {
         var option = new Option<int>("--threads", "-t") { HelpName = "N", Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 };
