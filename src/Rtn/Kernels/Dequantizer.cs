@@ -43,7 +43,7 @@ internal static unsafe class Dequantizer<TScheme>
 
         public readonly void Run(int start, int end)
         {
-            var groups = Columns / GroupSize;
+            var groups = Columns / SchemeConstants<TScheme>.GroupSize(GroupSize);
             var rented = ArrayPool<float>.Shared.Rent(groups);
             try
             {
@@ -60,7 +60,7 @@ internal static unsafe class Dequantizer<TScheme>
 
         private readonly void DequantizeRow(int row, Span<float> scales)
         {
-            var g = GroupSize;
+            var g = SchemeConstants<TScheme>.GroupSize(GroupSize);
             ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)row * scales.Length), scales.Length), scales);
             ref var codes = ref *(Packed + ((long)row * (SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns)));
             ref var values = ref *(Weights + ((long)row * Columns));

@@ -242,7 +242,17 @@ internal static unsafe class Multiplier<TScheme>
         }
     }
 
-    /// <summary>Packs activations column-major in blocks of a tile's lanes: block b holds rows <c>[b·L, (b+1)·L)</c>, zero-padded.</summary>
+    /// <summary>
+    /// Lanes of packed block <paramref name="b"/>: a tile's, except that a last block with at most
+    /// half as many rows left is narrow, so that a few rows do not pay for a full tile.
+    /// </summary>
+    private static int LanesIn(int b, int m, int lanes) =>
+        m - (b * lanes) <= lanes / 2 ? lanes / 2 : lanes;
+
+    /// <summary>
+    /// Packs activations column-major in blocks of a tile's lanes: block b holds rows
+    /// <c>[b·L, (b+1)·L)</c>, zero-padded, and starts at <c>b·L·columns</c>.
+    /// </summary>
     private struct PackWork<T> : IWorkItem
         where T : unmanaged
     {
@@ -261,8 +271,9 @@ internal static unsafe class Multiplier<TScheme>
                 var row = rented.AsSpan(0, Columns);
                 for (var b = start; b < end; b++)
                 {
-                    var block = new Span<float>(Packed + ((long)b * Lanes * Columns), Lanes * Columns);
-                    for (var lane = 0; lane < Lanes; lane++)
+                    var lanes = LanesIn(b, M, Lanes);
+                    var block = new Span<float>(Packed + ((long)b * Lanes * Columns), lanes * Columns);
+                    for (var lane = 0; lane < lanes; lane++)
                     {
                         var i = (b * Lanes) + lane;
                         if (i < M)
@@ -276,7 +287,7 @@ internal static unsafe class Multiplier<TScheme>
 
                         for (var c = 0; c < Columns; c++)
                         {
-                            block[(c * Lanes) + lane] = row[c];
+                            block[(c * lanes) + lane] = row[c];
                         }
                     }
                 }
@@ -333,8 +344,9 @@ internal static unsafe class Multiplier<TScheme>
                                     Math.Min(panelRows, count - n), panelRows, k, depth, ref MemoryMarshal.GetReference(panel), p.Format);
                                 for (var b = 0; b < blocksHere; b++)
                                 {
-                                    ref var x = ref *(Activations + ((((long)(block0 + b) * p.Columns) + k) * lanes));
-                                    QmmLoops.Tile(p.Tier, ref MemoryMarshal.GetReference(panel), ref x, depth, ref tile[(n * QmmLoops.Width) + (b * lanes)]);
+                                    var narrow = LanesIn(block0 + b, p.M, lanes) < lanes;
+                                    ref var x = ref *(Activations + ((((long)(block0 + b) * p.Columns) * lanes) + ((long)k * (narrow ? lanes / 2 : lanes))));
+                                    QmmLoops.Tile(p.Tier, narrow, ref MemoryMarshal.GetReference(panel), ref x, depth, ref tile[(n * QmmLoops.Width) + (b * lanes)]);
                                 }
                             }
                         }

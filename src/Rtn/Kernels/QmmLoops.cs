@@ -22,7 +22,7 @@ internal static class QmmLoops
     /// <summary>Weight rows per panel: the register tile's height.</summary>
     public static int PanelRows(VectorTier tier) => tier == VectorTier.Vector512 ? 12 : 6;
 
-    /// <summary>Activation rows per register tile: two vectors.</summary>
+    /// <summary>Activation rows per register tile: two vectors (one in a narrow tile).</summary>
     public static int TileLanes(VectorTier tier) => 2 * tier switch
     {
         VectorTier.Vector512 => Lanes512.Count,
@@ -39,6 +39,7 @@ internal static class QmmLoops
         VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, int g, int rows, int panelRows, int first, int depth, ref float panel, RtnFormat format)
         where TScheme : struct, IRtnScheme
     {
+        g = SchemeConstants<TScheme>.GroupSize(g);
         for (var n = 0; n < panelRows; n++)
         {
             ref var target = ref Unsafe.Add(ref panel, n * Depth);
@@ -63,17 +64,27 @@ internal static class QmmLoops
     /// <summary>
     /// Adds <c>panel · x</c> over <paramref name="depth"/> columns into the accumulators at
     /// <paramref name="tile"/> (row n of the panel at <c>tile + n·Width</c>, one value per
-    /// activation row); <paramref name="x"/> is the packed block, <see cref="TileLanes"/> floats per column.
+    /// activation row); <paramref name="x"/> is a packed block of <see cref="TileLanes"/> floats
+    /// per column, or half as many when <paramref name="narrow"/>.
     /// </summary>
-    public static void Tile(VectorTier tier, ref float panel, ref float x, int depth, ref float tile)
+    public static void Tile(VectorTier tier, bool narrow, ref float panel, ref float x, int depth, ref float tile)
     {
         switch (tier)
         {
+            case VectorTier.Vector512 when narrow:
+                Tile512Narrow(ref panel, ref x, depth, ref tile);
+                break;
             case VectorTier.Vector512:
                 Tile512(ref panel, ref x, depth, ref tile);
                 break;
+            case VectorTier.Vector256 when narrow:
+                Tile256Narrow(ref panel, ref x, depth, ref tile);
+                break;
             case VectorTier.Vector256:
                 Tile256(ref panel, ref x, depth, ref tile);
+                break;
+            case VectorTier.Vector128 when narrow:
+                Tile128Narrow(ref panel, ref x, depth, ref tile);
                 break;
             default:
                 Tile128(ref panel, ref x, depth, ref tile);
@@ -81,7 +92,7 @@ internal static class QmmLoops
         }
     }
 
-    /// <summary>12 panel rows × 32 activation rows (2 vectors), 24 accumulators.</summary>
+    /// <summary>12 panel rows × two vectors of activation rows, 24 accumulators.</summary>
     private static void Tile512(ref float panel, ref float x, int depth, ref float tile)
     {
         var r0a = Vector512.LoadUnsafe(ref tile, 0 * Width);
@@ -166,7 +177,55 @@ internal static class QmmLoops
         r11b.StoreUnsafe(ref tile, (11 * Width) + Lanes512.Count);
     }
 
-    /// <summary>6 panel rows × 16 activation rows (2 vectors), 12 accumulators.</summary>
+    /// <summary>12 panel rows × one vector of activation rows, 12 accumulators: the last block when few rows remain.</summary>
+    private static void Tile512Narrow(ref float panel, ref float x, int depth, ref float tile)
+    {
+        var r0a = Vector512.LoadUnsafe(ref tile, 0 * Width);
+        var r1a = Vector512.LoadUnsafe(ref tile, 1 * Width);
+        var r2a = Vector512.LoadUnsafe(ref tile, 2 * Width);
+        var r3a = Vector512.LoadUnsafe(ref tile, 3 * Width);
+        var r4a = Vector512.LoadUnsafe(ref tile, 4 * Width);
+        var r5a = Vector512.LoadUnsafe(ref tile, 5 * Width);
+        var r6a = Vector512.LoadUnsafe(ref tile, 6 * Width);
+        var r7a = Vector512.LoadUnsafe(ref tile, 7 * Width);
+        var r8a = Vector512.LoadUnsafe(ref tile, 8 * Width);
+        var r9a = Vector512.LoadUnsafe(ref tile, 9 * Width);
+        var r10a = Vector512.LoadUnsafe(ref tile, 10 * Width);
+        var r11a = Vector512.LoadUnsafe(ref tile, 11 * Width);
+        for (var k = 0; k < depth; k++)
+        {
+            var xa = Vector512.LoadUnsafe(ref x);
+            r0a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 0 * Depth)), xa, r0a);
+            r1a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 1 * Depth)), xa, r1a);
+            r2a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 2 * Depth)), xa, r2a);
+            r3a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 3 * Depth)), xa, r3a);
+            r4a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 4 * Depth)), xa, r4a);
+            r5a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 5 * Depth)), xa, r5a);
+            r6a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 6 * Depth)), xa, r6a);
+            r7a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 7 * Depth)), xa, r7a);
+            r8a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 8 * Depth)), xa, r8a);
+            r9a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 9 * Depth)), xa, r9a);
+            r10a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 10 * Depth)), xa, r10a);
+            r11a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref panel, 11 * Depth)), xa, r11a);
+            panel = ref Unsafe.Add(ref panel, 1);
+            x = ref Unsafe.Add(ref x, Lanes512.Count);
+        }
+
+        r0a.StoreUnsafe(ref tile, 0 * Width);
+        r1a.StoreUnsafe(ref tile, 1 * Width);
+        r2a.StoreUnsafe(ref tile, 2 * Width);
+        r3a.StoreUnsafe(ref tile, 3 * Width);
+        r4a.StoreUnsafe(ref tile, 4 * Width);
+        r5a.StoreUnsafe(ref tile, 5 * Width);
+        r6a.StoreUnsafe(ref tile, 6 * Width);
+        r7a.StoreUnsafe(ref tile, 7 * Width);
+        r8a.StoreUnsafe(ref tile, 8 * Width);
+        r9a.StoreUnsafe(ref tile, 9 * Width);
+        r10a.StoreUnsafe(ref tile, 10 * Width);
+        r11a.StoreUnsafe(ref tile, 11 * Width);
+    }
+
+    /// <summary>6 panel rows × two vectors of activation rows, 12 accumulators.</summary>
     private static void Tile256(ref float panel, ref float x, int depth, ref float tile)
     {
         var r0a = Vector256.LoadUnsafe(ref tile, 0 * Width);
@@ -215,7 +274,37 @@ internal static class QmmLoops
         r5b.StoreUnsafe(ref tile, (5 * Width) + Lanes256.Count);
     }
 
-    /// <summary>6 panel rows × 8 activation rows (2 vectors), 12 accumulators.</summary>
+    /// <summary>6 panel rows × one vector of activation rows, 6 accumulators: the last block when few rows remain.</summary>
+    private static void Tile256Narrow(ref float panel, ref float x, int depth, ref float tile)
+    {
+        var r0a = Vector256.LoadUnsafe(ref tile, 0 * Width);
+        var r1a = Vector256.LoadUnsafe(ref tile, 1 * Width);
+        var r2a = Vector256.LoadUnsafe(ref tile, 2 * Width);
+        var r3a = Vector256.LoadUnsafe(ref tile, 3 * Width);
+        var r4a = Vector256.LoadUnsafe(ref tile, 4 * Width);
+        var r5a = Vector256.LoadUnsafe(ref tile, 5 * Width);
+        for (var k = 0; k < depth; k++)
+        {
+            var xa = Vector256.LoadUnsafe(ref x);
+            r0a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 0 * Depth)), xa, r0a);
+            r1a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 1 * Depth)), xa, r1a);
+            r2a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 2 * Depth)), xa, r2a);
+            r3a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 3 * Depth)), xa, r3a);
+            r4a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 4 * Depth)), xa, r4a);
+            r5a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref panel, 5 * Depth)), xa, r5a);
+            panel = ref Unsafe.Add(ref panel, 1);
+            x = ref Unsafe.Add(ref x, Lanes256.Count);
+        }
+
+        r0a.StoreUnsafe(ref tile, 0 * Width);
+        r1a.StoreUnsafe(ref tile, 1 * Width);
+        r2a.StoreUnsafe(ref tile, 2 * Width);
+        r3a.StoreUnsafe(ref tile, 3 * Width);
+        r4a.StoreUnsafe(ref tile, 4 * Width);
+        r5a.StoreUnsafe(ref tile, 5 * Width);
+    }
+
+    /// <summary>6 panel rows × two vectors of activation rows, 12 accumulators.</summary>
     private static void Tile128(ref float panel, ref float x, int depth, ref float tile)
     {
         var r0a = Vector128.LoadUnsafe(ref tile, 0 * Width);
@@ -262,5 +351,35 @@ internal static class QmmLoops
         r4b.StoreUnsafe(ref tile, (4 * Width) + Lanes128.Count);
         r5a.StoreUnsafe(ref tile, 5 * Width);
         r5b.StoreUnsafe(ref tile, (5 * Width) + Lanes128.Count);
+    }
+
+    /// <summary>6 panel rows × one vector of activation rows, 6 accumulators: the last block when few rows remain.</summary>
+    private static void Tile128Narrow(ref float panel, ref float x, int depth, ref float tile)
+    {
+        var r0a = Vector128.LoadUnsafe(ref tile, 0 * Width);
+        var r1a = Vector128.LoadUnsafe(ref tile, 1 * Width);
+        var r2a = Vector128.LoadUnsafe(ref tile, 2 * Width);
+        var r3a = Vector128.LoadUnsafe(ref tile, 3 * Width);
+        var r4a = Vector128.LoadUnsafe(ref tile, 4 * Width);
+        var r5a = Vector128.LoadUnsafe(ref tile, 5 * Width);
+        for (var k = 0; k < depth; k++)
+        {
+            var xa = Vector128.LoadUnsafe(ref x);
+            r0a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 0 * Depth)), xa, r0a);
+            r1a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 1 * Depth)), xa, r1a);
+            r2a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 2 * Depth)), xa, r2a);
+            r3a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 3 * Depth)), xa, r3a);
+            r4a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 4 * Depth)), xa, r4a);
+            r5a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref panel, 5 * Depth)), xa, r5a);
+            panel = ref Unsafe.Add(ref panel, 1);
+            x = ref Unsafe.Add(ref x, Lanes128.Count);
+        }
+
+        r0a.StoreUnsafe(ref tile, 0 * Width);
+        r1a.StoreUnsafe(ref tile, 1 * Width);
+        r2a.StoreUnsafe(ref tile, 2 * Width);
+        r3a.StoreUnsafe(ref tile, 3 * Width);
+        r4a.StoreUnsafe(ref tile, 4 * Width);
+        r5a.StoreUnsafe(ref tile, 5 * Width);
     }
 }

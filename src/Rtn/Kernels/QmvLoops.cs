@@ -46,9 +46,9 @@ internal static class QmvLoops
         return tier switch
         {
             VectorTier.Vector512 when SchemeConstants<TScheme>.IsInt4 =>
-                Int4Rows512(ref c0, ref c1, ref c2, ref c3, ref s0, ref s1, ref s2, ref s3, ref activations, columns / 2, groups, g / 2, Lanes512.NibbleValues(format)),
+                Int4Rows512<TScheme>(ref c0, ref c1, ref c2, ref c3, ref s0, ref s1, ref s2, ref s3, ref activations, columns / 2, groups, g, Lanes512.NibbleValues(format)),
             VectorTier.Vector512 =>
-                Int8Rows512(ref c0, ref c1, ref c2, ref c3, ref s0, ref s1, ref s2, ref s3, ref activations, groups, g, offset),
+                Int8Rows512<TScheme>(ref c0, ref c1, ref c2, ref c3, ref s0, ref s1, ref s2, ref s3, ref activations, groups, g, offset),
             VectorTier.Vector256 =>
                 Rows256<TScheme>(ref c0, ref c1, ref c2, ref c3, ref s0, ref s1, ref s2, ref s3, ref activations, columns / 2, groups, g, offset),
             VectorTier.Vector128 =>
@@ -65,6 +65,7 @@ internal static class QmvLoops
     private static float RowScalar<TScheme>(ref byte codes, ref float scales, ref float x, int groups, int g, RtnFormat format)
         where TScheme : struct, IRtnScheme
     {
+        g = SchemeConstants<TScheme>.GroupSize(g);
         var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
         var total = 0f;
         for (var j = 0; j < groups; j++)
@@ -81,11 +82,13 @@ internal static class QmvLoops
         return total;
     }
 
-    // half: bytes per row, which is also where the odd activations start; groupBytes: g/2.
-    private static Vector128<float> Int4Rows512(
+    // half: bytes per row, which is also where the odd activations start.
+    private static Vector128<float> Int4Rows512<TScheme>(
         ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float s0, ref float s1, ref float s2, ref float s3,
-        ref float activations, int half, int groups, int groupBytes, Vector512<float> nibbles)
+        ref float activations, int half, int groups, int g, Vector512<float> nibbles)
+        where TScheme : struct, IRtnScheme
     {
+        var groupBytes = SchemeConstants<TScheme>.GroupSize(g) / 2;
         ref var xOdd = ref Unsafe.Add(ref activations, half);
         var (t0, t1, t2, t3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
         for (var j = 0; j < groups; j++)
@@ -117,10 +120,12 @@ internal static class QmvLoops
         return Vector128.Create(Vector512.Sum(t0), Vector512.Sum(t1), Vector512.Sum(t2), Vector512.Sum(t3));
     }
 
-    private static Vector128<float> Int8Rows512(
+    private static Vector128<float> Int8Rows512<TScheme>(
         ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float s0, ref float s1, ref float s2, ref float s3,
         ref float x, int groups, int g, Vector128<byte> offset)
+        where TScheme : struct, IRtnScheme
     {
+        g = SchemeConstants<TScheme>.GroupSize(g);
         var (t0, t1, t2, t3) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
         for (var j = 0; j < groups; j++)
         {
@@ -149,6 +154,7 @@ internal static class QmvLoops
         ref float activations, int half, int groups, int g, Vector128<byte> offset)
         where TScheme : struct, IRtnScheme
     {
+        g = SchemeConstants<TScheme>.GroupSize(g);
         var (t0, t1, t2, t3) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
         for (var j = 0; j < groups; j++)
         {
@@ -198,6 +204,7 @@ internal static class QmvLoops
         ref float activations, int half, int groups, int g, Vector128<byte> offset)
         where TScheme : struct, IRtnScheme
     {
+        g = SchemeConstants<TScheme>.GroupSize(g);
         var (t0, t1, t2, t3) = (Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
         for (var j = 0; j < groups; j++)
         {

@@ -63,7 +63,7 @@ internal static unsafe class Quantizer<TScheme>
 
         public readonly void Run(int start, int end)
         {
-            var groups = Columns / GroupSize;
+            var groups = Columns / SchemeConstants<TScheme>.GroupSize(GroupSize);
             var rented = ArrayPool<float>.Shared.Rent(groups);
             try
             {
@@ -80,7 +80,7 @@ internal static unsafe class Quantizer<TScheme>
         /// <summary>Quantizes one row; false when it holds a value that is not finite.</summary>
         private readonly bool QuantizeRow(int row, Span<float> scales)
         {
-            var g = GroupSize;
+            var g = SchemeConstants<TScheme>.GroupSize(GroupSize);
             var values = new ReadOnlySpan<T>(Weights + ((long)row * Columns), Columns);
             ref var x = ref MemoryMarshal.GetReference(values);
             for (var j = 0; j < scales.Length; j++)
