@@ -7,10 +7,10 @@ namespace Rtn.Kernels;
 internal static unsafe class Dequantizer<TScheme>
     where TScheme : struct, IRtnScheme
 {
-    public static void Dequantize<T>(int groupSize, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, Span<T> weights, RtnFormat format, KernelOptions options)
+    public static void Dequantize<T>(RtnConfig config, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, Span<T> weights, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var validated = KernelArguments.ForWeights<T>(TScheme.Bits, groupSize, rows, columns, weights.Length, packed.Length, scales.Length);
+        var validated = KernelArguments.ForWeights<T>(config, rows, columns, weights.Length, packed.Length, scales.Length);
         var (tier, threads) = (options.ResolveTier(), options.ResolveThreads());
         fixed (byte* p = packed)
         fixed (T* s = scales)

@@ -7,9 +7,11 @@ namespace Rtn.Kernels;
 /// </summary>
 internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
 {
-    public int Bits { get; } = bits;
+    private readonly RtnConfig config = new(bits, groupSize);
 
-    public int GroupSize { get; } = groupSize;
+    public int Bits => config.Bits;
+
+    public int GroupSize => config.GroupSize;
 
     public bool IsSpecialized => false;
 
@@ -18,11 +20,11 @@ internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
     {
         if (Bits == 4)
         {
-            Quantizer<RuntimeQ4>.Quantize(GroupSize, weights, rows, columns, packed, scales, format, options);
+            Quantizer<RuntimeQ4>.Quantize(config, weights, rows, columns, packed, scales, format, options);
         }
         else
         {
-            Quantizer<RuntimeQ8>.Quantize(GroupSize, weights, rows, columns, packed, scales, format, options);
+            Quantizer<RuntimeQ8>.Quantize(config, weights, rows, columns, packed, scales, format, options);
         }
     }
 
@@ -31,11 +33,11 @@ internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
     {
         if (Bits == 4)
         {
-            Dequantizer<RuntimeQ4>.Dequantize(GroupSize, packed, scales, rows, columns, weights, format, options);
+            Dequantizer<RuntimeQ4>.Dequantize(config, packed, scales, rows, columns, weights, format, options);
         }
         else
         {
-            Dequantizer<RuntimeQ8>.Dequantize(GroupSize, packed, scales, rows, columns, weights, format, options);
+            Dequantizer<RuntimeQ8>.Dequantize(config, packed, scales, rows, columns, weights, format, options);
         }
     }
 
@@ -44,11 +46,11 @@ internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
     {
         if (Bits == 4)
         {
-            Multiplier<RuntimeQ4>.Run(GroupSize, x, m, packed, scales, rows, columns, bias, y, format, options);
+            Multiplier<RuntimeQ4>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
         else
         {
-            Multiplier<RuntimeQ8>.Run(GroupSize, x, m, packed, scales, rows, columns, bias, y, format, options);
+            Multiplier<RuntimeQ8>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
     }
 }

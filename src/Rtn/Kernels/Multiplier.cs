@@ -22,10 +22,10 @@ internal static unsafe class Multiplier<TScheme>
     /// <summary>Panels per qmm work item: their rows share one pass over the packed activations.</summary>
     private const int PanelsPerItem = 4;
 
-    public static void Run<T>(int groupSize, ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
+    public static void Run<T>(RtnConfig config, ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var validated = KernelArguments.ForProduct<T>(TScheme.Bits, groupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length);
+        var validated = KernelArguments.ForProduct<T>(config, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length);
         var g = SchemeConstants<TScheme>.GroupSize(validated);
         var (tier, threads) = (options.ResolveTier(), options.ResolveThreads());
 

@@ -13,10 +13,10 @@ namespace Rtn.Kernels;
 internal static unsafe class Quantizer<TScheme>
     where TScheme : struct, IRtnScheme
 {
-    public static void Quantize<T>(int groupSize, ReadOnlySpan<T> weights, int rows, int columns, Span<byte> packed, Span<T> scales, RtnFormat format, KernelOptions options)
+    public static void Quantize<T>(RtnConfig config, ReadOnlySpan<T> weights, int rows, int columns, Span<byte> packed, Span<T> scales, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var validated = KernelArguments.ForWeights<T>(TScheme.Bits, groupSize, rows, columns, weights.Length, packed.Length, scales.Length);
+        var validated = KernelArguments.ForWeights<T>(config, rows, columns, weights.Length, packed.Length, scales.Length);
         var (tier, threads) = (options.ResolveTier(), options.ResolveThreads());
         var firstNonFinite = -1L;
         fixed (T* w = weights)

@@ -25,10 +25,17 @@ internal static class Workers
         if (parts <= 1)
         {
             work.Run(0, items);
-            return;
         }
+        else
+        {
+            RunParallel(work, items, parts);
+        }
+    }
 
+    // Apart from Run: the closure is allocated on entry to the method that declares it, and a
+    // call on one thread allocates nothing.
+    private static void RunParallel<TWork>(TWork work, int items, int parts)
+        where TWork : struct, IWorkItem =>
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             work.Run((int)((long)part * items / parts), (int)((long)(part + 1) * items / parts)));
-    }
 }
