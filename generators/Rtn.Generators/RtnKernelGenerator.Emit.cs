@@ -104,6 +104,29 @@ public sealed partial class RtnKernelGenerator
             context.AddSource($"{RegistrationTypeName}.g.cs", writer.ToString());
         }
 
+        /// <summary>
+        /// <c>Q4G128.Gpu.g.cs</c>: the combination's GPU kernel class, beside its scheme struct.
+        /// Compiling Rtn.Gpu, the file also advertises the combination.
+        /// </summary>
+        public static void GpuKernels(SourceProductionContext context, GpuKernelInfo kernels)
+        {
+            var spec = kernels.Spec;
+            var writer = new CodeWriter();
+            GeneratedCode.WriteFileHeader(writer);
+            if (kernels.IsAdvertised)
+            {
+                writer.Line($"[assembly: global::Rtn.Gpu.RtnProvidesGpuKernels({Invariant(spec.Bits)}, {Invariant(spec.GroupSize)})]")
+                    .Line();
+            }
+
+            GpuKernelWriter.WriteKernelComment(writer, spec);
+            writer.Line()
+                .Line($"namespace {GeneratedNamespace};")
+                .Line();
+            GpuKernelWriter.WriteClass(writer, spec);
+            context.AddSource($"{spec.SchemeName}.Gpu.g.cs", writer.ToString());
+        }
+
         private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
     }
 }

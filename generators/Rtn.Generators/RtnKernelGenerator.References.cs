@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -14,6 +15,7 @@ public sealed partial class RtnKernelGenerator
         public const string RtnGpuAssemblyName = "Rtn.Gpu";
         public const string IlgpuAssemblyName = "ILGPU";
         public const string ProvidesAttributeName = "Rtn.Kernels.RtnProvidesKernelsAttribute";
+        public const string ProvidesGpuAttributeName = "Rtn.Gpu.RtnProvidesGpuKernelsAttribute";
 
         public static CompilationFacts GetFacts(Compilation compilation, CancellationToken token)
         {
@@ -23,16 +25,26 @@ public sealed partial class RtnKernelGenerator
                 ReferencesIlgpu: referenced.Any(static a => a.Name == IlgpuAssemblyName),
                 ReferencesRtnGpu: referenced.Any(static a => a.Name == RtnGpuAssemblyName),
                 ProvidedSchemes: ProvidedSchemes(referenced),
-                ExistingMarkers: ExistingMarkers(compilation));
+                ExistingMarkers: ExistingMarkers(compilation),
+                IsRtnGpuLibrary: compilation.AssemblyName == RtnGpuAssemblyName,
+                ProvidedGpuSchemes: ProvidedGpuSchemes(referenced));
         }
+
+        // Only Rtn.Gpu itself carries the GPU attribute, so no other assembly's attributes are decoded.
+        private static EquatableArray<KernelSpec> ProvidedGpuSchemes(System.Collections.Immutable.ImmutableArray<IAssemblySymbol> referenced) =>
+            Advertised(referenced.Where(static a => a.Name == RtnGpuAssemblyName), ProvidesGpuAttributeName);
 
         // Only assemblies built against Rtn can carry its attribute; the framework's hundreds of
         // assemblies are skipped without decoding their attributes.
         private static EquatableArray<KernelSpec> ProvidedSchemes(System.Collections.Immutable.ImmutableArray<IAssemblySymbol> referenced) =>
-            referenced
-                .Where(static a => a.Name == RtnAssemblyName || a.Modules.Any(static m => m.ReferencedAssemblies.Any(static r => r.Name == RtnAssemblyName)))
+            Advertised(
+                referenced.Where(static a => a.Name == RtnAssemblyName || a.Modules.Any(static m => m.ReferencedAssemblies.Any(static r => r.Name == RtnAssemblyName))),
+                ProvidesAttributeName);
+
+        private static EquatableArray<KernelSpec> Advertised(IEnumerable<IAssemblySymbol> assemblies, string attributeName) =>
+            assemblies
                 .SelectMany(static a => a.GetAttributes())
-                .Where(static attribute => attribute.AttributeClass?.ToDisplayString() == ProvidesAttributeName)
+                .Where(attribute => attribute.AttributeClass?.ToDisplayString() == attributeName)
                 .Select(static attribute => Parse.TryReadCombination(attribute, out var bits, out var groupSize) ? new KernelSpec(bits, groupSize) : (KernelSpec?)null)
                 .Where(static spec => spec is not null)
                 .Select(static spec => spec!.Value)

@@ -4,8 +4,9 @@ namespace Rtn.Generators;
 
 /// <summary>
 /// Generates RTN kernels specialized to each (bits, group size) combination a program asks for:
-/// a scheme struct per combination, the group-size markers it lacks, and one module initializer
-/// registering the schemes with <c>Rtn.RtnKernels</c>.
+/// a scheme struct per combination, the group-size markers it lacks, one module initializer
+/// registering the schemes with <c>Rtn.RtnKernels</c>, and, where Rtn.Gpu is referenced, a GPU
+/// kernel class per combination registering with <c>Rtn.Gpu.RtnGpuKernels</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class RtnKernelGenerator : IIncrementalGenerator
@@ -61,5 +62,9 @@ public sealed partial class RtnKernelGenerator : IIncrementalGenerator
         // 9. Once per compilation: the module initializer registering every scheme.
         var registration = plan.Select(static (plan, _) => plan.Registration).WithTrackingName(TrackingNames.Registration);
         context.RegisterSourceOutput(registration, Emit.Registration);
+
+        // 10. One file per GPU kernel class, only where Rtn.Gpu is referenced: Q4G128.Gpu.g.cs.
+        var gpuKernels = plan.SelectMany(static (plan, _) => plan.GpuKernels).WithTrackingName(TrackingNames.GpuKernels);
+        context.RegisterSourceOutput(gpuKernels, Emit.GpuKernels);
     }
 }

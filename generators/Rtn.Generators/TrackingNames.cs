@@ -11,4 +11,5 @@ internal static class TrackingNames
     public const string Schemes = nameof(Schemes);
     public const string Markers = nameof(Markers);
     public const string Registration = nameof(Registration);
+    public const string GpuKernels = nameof(GpuKernels);
 }

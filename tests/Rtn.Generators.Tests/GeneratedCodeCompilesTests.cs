@@ -38,6 +38,34 @@ public class GeneratedCodeCompilesTests
     }
 
     [Fact]
+    public void GpuConsumer_WithShippedRtnAndRtnGpu_CompilesWithoutDiagnostics()
+    {
+        const string source = """
+            using Rtn;
+
+            [assembly: RtnKernel(8, 48)]
+            [assembly: RtnKernel(4, 6)]
+
+            public static class Model
+            {
+                public static bool Specialized => RtnKernels<Bits4, G96>.Implementation.IsSpecialized;
+            }
+            """;
+        var run = GeneratorRun.Start(TestCompilations.GpuConsumer(source));
+
+        run.HintNames.ShouldContain("Q4G96.Gpu.g.cs");
+        run.Output.GetDiagnostics().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void RtnGpuLibrary_WithItsOwnGeneratorOutput_CompilesWithoutErrors()
+    {
+        var run = GeneratorRun.Start(TestCompilations.GpuLibrary());
+
+        run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void RtnLibrary_WithItsOwnGeneratorOutput_CompilesWithoutErrors()
     {
         var run = GeneratorRun.Start(TestCompilations.Library());

@@ -57,8 +57,16 @@ public class IncrementalityTests
         var second = first.RunAgain(first.Input.AddSyntaxTrees(TestCompilations.Parse("[assembly: Rtn.RtnKernel(4, 80)]", "More.cs")));
 
         second.Result.Outputs(TrackingNames.Registration).Select(o => o.Reason).ShouldBe([IncrementalStepRunReason.Modified]);
-        second.HintNames.ShouldBe(["G48.g.cs", "G80.g.cs", "G96.g.cs", "Q4G80.g.cs", "Q4G96.g.cs", "Q8G48.g.cs", "RtnKernelRegistration.g.cs"]);
+        second.HintNames.ShouldBe(
+        [
+            "G48.g.cs", "G80.g.cs", "G96.g.cs",
+            "Q4G80.Gpu.g.cs", "Q4G80.g.cs", "Q4G96.Gpu.g.cs", "Q4G96.g.cs",
+            "Q8G48.Gpu.g.cs", "Q8G48.g.cs", "Q8G64.Gpu.g.cs", "Q8G64.g.cs",
+            "RtnKernelRegistration.g.cs",
+        ]);
         second.Source("RtnKernelRegistration.g.cs").ShouldContain("RtnKernelSet<Q4G80>");
+        second.Source("Q4G80.Gpu.g.cs").ShouldContain("RtnGpuKernels.Register<Q4G80>()");
+        second.Source("RtnKernelRegistration.g.cs").ShouldNotContain("Q8G64");
     }
 
     [Fact]
@@ -74,9 +82,8 @@ public class IncrementalityTests
     [Fact]
     public void GpuReferences_ReachTheSchemeModel()
     {
-        var withoutGpu = GeneratorRun.Start(Compilation());
-        var withGpu = GeneratorRun.Start(Compilation().AddReferences(
-            TestCompilations.EmptyAssembly("ILGPU"), TestCompilations.EmptyAssembly("Rtn.Gpu")));
+        var withoutGpu = GeneratorRun.Start(CpuOnlyCompilation());
+        var withGpu = GeneratorRun.Start(Compilation());
 
         withoutGpu.Result.Outputs(TrackingNames.Schemes).Select(o => (SchemeInfo)o.Value)
             .ShouldAllBe(scheme => !scheme.ReferencesIlgpu && !scheme.ReferencesRtnGpu);
@@ -84,7 +91,15 @@ public class IncrementalityTests
             .ShouldAllBe(scheme => scheme.ReferencesIlgpu && scheme.ReferencesRtnGpu);
     }
 
-    private static Compilation Compilation() => TestCompilations.Consumer(
+    /// <summary>
+    /// A program using both libraries, so that every step has outputs to track. The Rtn.Gpu it
+    /// references provides nothing, and Rtn provides Q8G64 for the CPU only: that combination
+    /// gets its scheme struct and GPU class but no second CPU registration.
+    /// </summary>
+    private static Compilation Compilation() =>
+        CpuOnlyCompilation().AddReferences(TestCompilations.EmptyAssembly("ILGPU"), TestCompilations.EmptyAssembly("Rtn.Gpu"));
+
+    private static Compilation CpuOnlyCompilation() => TestCompilations.Consumer(
         TestCompilations.ShippedRtn, ("Kernels.cs", AttributeFile), ("Model.cs", UseFile), ("Other.cs", OtherFile));
 
     // Inserting lines above everything moves every span in the file: a model holding a location

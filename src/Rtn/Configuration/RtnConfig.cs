@@ -24,13 +24,13 @@ public sealed record RtnConfig
     /// <summary>Creates a configuration, rejecting bits other than 4 or 8 and group sizes other than -1 or positive.</summary>
     public RtnConfig(int bits, int groupSize)
     {
-        if (bits is not (4 or 8))
+        if (!IsSupportedBits(bits))
         {
             throw new ArgumentOutOfRangeException(nameof(bits), bits,
                 $"RTN supports 4-bit or 8-bit weights, but got {bits} bits.");
         }
 
-        if (groupSize is 0 or < PerRow)
+        if (!IsSupportedGroupSize(groupSize))
         {
             throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize,
                 $"RTN group size must be positive or -1 (one group per row), but got {groupSize}.");
@@ -61,8 +61,8 @@ public sealed record RtnConfig
     {
         ArgumentNullException.ThrowIfNull(lookup);
         return new RtnConfig(
-            ReadIntegerVariable(lookup, BitsVariable, 8),
-            ReadIntegerVariable(lookup, GroupSizeVariable, 128));
+            ReadIntegerVariable(lookup, BitsVariable, 8, IsSupportedBits, "4 or 8"),
+            ReadIntegerVariable(lookup, GroupSizeVariable, 128, IsSupportedGroupSize, "a positive integer or -1"));
     }
 
     /// <summary>
@@ -127,11 +127,18 @@ public sealed record RtnConfig
         return GroupSizeFor(columns);
     }
 
-    /// <summary>vLLM's representation: <c>RTNConfig(weight_bits=4, group_size=128)</c>.</summary>
+    /// <summary>vLLM's representation under this type's name: <c>RtnConfig(weight_bits=4, group_size=128)</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"RtnConfig(weight_bits={Bits}, group_size={GroupSize})");
 
-    private static int ReadIntegerVariable(Func<string, string?> lookup, string name, int fallback)
+    private static bool IsSupportedBits(int bits) => bits is 4 or 8;
+
+    private static bool IsSupportedGroupSize(int groupSize) => groupSize == PerRow || groupSize > 0;
+
+    // An unsupported value read from the environment is reported under the variable's name:
+    // the constructor's message would name a parameter the user never wrote.
+    private static int ReadIntegerVariable(
+        Func<string, string?> lookup, string name, int fallback, Func<int, bool> isSupported, string expectation)
     {
         var text = lookup(name);
         if (string.IsNullOrWhiteSpace(text))
@@ -139,9 +146,10 @@ public sealed record RtnConfig
             return fallback;
         }
 
-        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            || !isSupported(value))
         {
-            throw new FormatException($"Environment variable {name} must be an integer, but it is \"{text}\".");
+            throw new FormatException($"Environment variable {name} must be {expectation}, but it is \"{text}\".");
         }
 
         return value;

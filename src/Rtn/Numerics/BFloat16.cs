@@ -153,8 +153,12 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
         return Vector256.ConditionalSelect(isNaN, quietNaN, rounded);
     }
 
-    /// <summary>Bitwise equality, except that every NaN differs from everything (IEEE semantics).</summary>
-    public bool Equals(BFloat16 other) => (float)this == (float)other;
+    /// <summary>
+    /// Value equality as <see cref="float.Equals(float)"/> defines it: +0 equals -0, and NaN
+    /// equals NaN so that <c>x.Equals(x)</c> always holds (hash sets, test assertions); the
+    /// <c>==</c> operator keeps IEEE semantics, where NaN equals nothing.
+    /// </summary>
+    public bool Equals(BFloat16 other) => ((float)this).Equals(other);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is BFloat16 other && Equals(other);
@@ -171,11 +175,11 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
     /// <inheritdoc/>
     public string ToString(string? format, IFormatProvider? formatProvider) => ((float)this).ToString(format, formatProvider);
 
-    /// <summary>IEEE equality.</summary>
-    public static bool operator ==(BFloat16 left, BFloat16 right) => left.Equals(right);
+    /// <summary>IEEE equality: NaN equals nothing, +0 equals -0.</summary>
+    public static bool operator ==(BFloat16 left, BFloat16 right) => (float)left == right;
 
-    /// <summary>IEEE inequality.</summary>
-    public static bool operator !=(BFloat16 left, BFloat16 right) => !left.Equals(right);
+    /// <summary>IEEE inequality: NaN differs from everything, itself included.</summary>
+    public static bool operator !=(BFloat16 left, BFloat16 right) => (float)left != right;
 
     /// <summary>IEEE ordering.</summary>
     public static bool operator <(BFloat16 left, BFloat16 right) => (float)left < right;

@@ -96,6 +96,7 @@ public static class RtnReference
     }
 
     /// <summary>Packs codes (row-major) into bytes: one per code at 8 bits, two per byte (low nibble first) at 4.</summary>
+    /// <exception cref="ArgumentException">4-bit codes of odd count, or one outside [-8, 7] (named by index).</exception>
     public static byte[] PackCodes(ReadOnlySpan<sbyte> codes, int bits, RtnFormat format)
     {
         var offset = OffsetFor(bits, format);
@@ -110,6 +111,7 @@ public static class RtnReference
             return bytes;
         }
 
+        RequireNibbleCodes(codes);
         var packed = new byte[codes.Length / 2];
         for (var k = 0; k < packed.Length; k++)
         {
@@ -186,6 +188,24 @@ public static class RtnReference
         }
 
         return scale;
+    }
+
+    // A nibble cannot hold a code outside [-8, 7], and an odd count would leave half a byte:
+    // both would otherwise be written as some other, valid-looking code.
+    private static void RequireNibbleCodes(ReadOnlySpan<sbyte> codes)
+    {
+        if (codes.Length % 2 != 0)
+        {
+            throw new ArgumentException($"4-bit codes pack two per byte, so their count must be even, but it is {codes.Length}.", nameof(codes));
+        }
+
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] is < -8 or > 7)
+            {
+                throw new ArgumentOutOfRangeException(nameof(codes), codes[i], $"4-bit codes lie in [-8, 7], but code {i} is {codes[i]}.");
+            }
+        }
     }
 
     private static sbyte Nibble(int nibble, RtnFormat format) =>

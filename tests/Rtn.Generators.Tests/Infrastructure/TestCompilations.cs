@@ -29,6 +29,12 @@ internal static class TestCompilations
     /// <summary>Rtn.dll as built, with the kernels, markers and advertisements its own generator run gave it.</summary>
     public static MetadataReference ShippedRtn { get; } = MetadataReference.CreateFromFile(typeof(RtnKernels).Assembly.Location);
 
+    /// <summary>Rtn.Gpu.dll as built, advertising the GPU kernels its own generator run registered.</summary>
+    public static MetadataReference ShippedRtnGpu { get; } = MetadataReference.CreateFromFile(typeof(Rtn.Gpu.RtnGpuKernels).Assembly.Location);
+
+    /// <summary>ILGPU, which Rtn.Gpu's public types mention.</summary>
+    public static MetadataReference Ilgpu { get; } = MetadataReference.CreateFromFile(typeof(ILGPU.Context).Assembly.Location);
+
     /// <summary>
     /// The Rtn library compiled from source without the generator: the contract types only, no
     /// markers and nothing advertised, so a consumer's generator run emits every combination it asks for.
@@ -40,6 +46,18 @@ internal static class TestCompilations
     /// <summary>The Rtn library's sources (its <c>[assembly: RtnKernel]</c> lines included) as the assembly named Rtn.</summary>
     public static CSharpCompilation Library() =>
         CSharpCompilation.Create("Rtn", [.. LibrarySources(), Parse(ImplicitUsings, "GlobalUsings.cs")], Net100.References.All, Options);
+
+    /// <summary>Rtn.Gpu's sources as the assembly named Rtn.Gpu, against the shipped Rtn and ILGPU.</summary>
+    public static CSharpCompilation GpuLibrary() =>
+        CSharpCompilation.Create(
+            "Rtn.Gpu",
+            [.. Sources(System.IO.Path.Combine(RepositoryRoot.Path, "src", "Rtn.Gpu")), Parse(ImplicitUsings, "GlobalUsings.cs")],
+            [.. Net100.References.All, ShippedRtn, Ilgpu],
+            Options);
+
+    /// <summary>A consumer of one file that references both Rtn and Rtn.Gpu as built.</summary>
+    public static CSharpCompilation GpuConsumer(string source) =>
+        Consumer(ShippedRtn, source).AddReferences(ShippedRtnGpu, Ilgpu);
 
     /// <summary>A consumer assembly made of <paramref name="sources"/> (file name → text) referencing <paramref name="rtn"/>.</summary>
     public static CSharpCompilation Consumer(MetadataReference rtn, params (string Path, string Text)[] sources) =>
@@ -58,9 +76,10 @@ internal static class TestCompilations
 
     public static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 
-    private static IEnumerable<SyntaxTree> LibrarySources()
+    private static IEnumerable<SyntaxTree> LibrarySources() => Sources(System.IO.Path.Combine(RepositoryRoot.Path, "src", "Rtn"));
+
+    private static IEnumerable<SyntaxTree> Sources(string root)
     {
-        var root = System.IO.Path.Combine(RepositoryRoot.Path, "src", "Rtn");
         var built = new[] { System.IO.Path.Combine(root, "bin"), System.IO.Path.Combine(root, "obj") };
         return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(path => !built.Any(folder => path.StartsWith(folder + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)))

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Rtn.Gpu;
+
+/// <summary>
+/// Times the GPU kernels on one matrix with device-side markers (CUDA events on NVIDIA hardware),
+/// each next to a device-to-device copy of the same traffic measured in the same run, so that a
+/// row says how close the kernel comes to the memory bandwidth it can actually get. The copy moves
+/// half the kernel's bytes each way; both are counted as bytes read plus bytes written.
+/// </summary>
+public sealed class GpuBenchmark(RtnAccelerator accelerator)
+{
+    /// <summary>Timed calls per measurement.</summary>
+    public int Iterations { get; init; } = 20;
+
+    /// <summary>Untimed calls first, which also compile the kernels.</summary>
+    public int WarmupIterations { get; init; } = 3;
+
+    /// <summary>
+    /// Quantize, dequantize, the matrix-vector product and an <paramref name="m"/>-row product for
+    /// a random <paramref name="rows"/> × <paramref name="columns"/> weight of type <typeparamref name="T"/>.
+    /// </summary>
+    public IReadOnlyList<GpuBenchmarkRow> Run<T>(RtnConfig config, int rows, int columns, int m = 16)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Iterations, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(WarmupIterations);
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
+        Precision<T>.EnsureSupported();
+        var shape = WeightShape.Matrix(rows, columns);
+        var kernels = accelerator.KernelsFor(config);
+        var device = accelerator.Device;
+        var size = Unsafe.SizeOf<T>();
+        var label = string.Create(CultureInfo.InvariantCulture, $"{Combination(config)} {Precision<T>.Name} {rows}x{columns}");
+
+        using var weights = device.Allocate1D(RandomValues<T>(shape.ElementCount, seed: 1));
+        using var x = device.Allocate1D(RandomValues<T>(m * columns, seed: 2));
+        using var y = device.Allocate1D<T>(m * rows);
+        using var restored = device.Allocate1D<T>(shape.ElementCount);
+        using var quantized = kernels.Quantize<T>(weights.View, shape);
+        using var firstNonFinite = device.Allocate1D([int.MaxValue]);
+        var layout = GpuArguments.ForWeights<T>(config.Bits, config.GroupSize, rows, columns, shape.ElementCount, quantized.Packed.Length, quantized.Scales.Length, RtnFormat.Signed);
+        var weightBytes = quantized.Packed.LengthInBytes + quantized.Scales.LengthInBytes;
+        var denseBytes = (long)shape.ElementCount * size;
+
+        return
+        [
+            Measure($"quantize {label}", denseBytes + weightBytes,
+                () => kernels.LaunchQuantize<T>(weights.View, quantized.Packed.View, quantized.Scales.View, firstNonFinite.View, layout)),
+            Measure($"dequantize {label}", weightBytes + denseBytes,
+                () => kernels.LaunchDequantize<T>(quantized.Packed.View, quantized.Scales.View, restored.View, layout)),
+            Measure($"matmul m=1 {label}", weightBytes + ((long)(columns + rows) * size),
+                () => kernels.LaunchMatMul<T>(x.View.SubView(0, columns), 1, quantized.Packed.View, quantized.Scales.View, ArrayView<T>.Empty, y.View.SubView(0, rows), layout)),
+            Measure(string.Create(CultureInfo.InvariantCulture, $"matmul m={m} {label}"), weightBytes + ((long)m * (columns + rows) * size),
+                () => kernels.LaunchMatMul<T>(x.View, m, quantized.Packed.View, quantized.Scales.View, ArrayView<T>.Empty, y.View, layout)),
+        ];
+    }
+
+    private GpuBenchmarkRow Measure(string name, long bytes, Action launch)
+    {
+        var device = accelerator.Device;
+        using var source = device.Allocate1D<byte>(Math.Max(1, bytes / 2));
+        using var target = device.Allocate1D<byte>(source.Length);
+        var kernelSeconds = Time(launch);
+        var copySeconds = Time(() => source.View.CopyTo(device.DefaultStream, target.View));
+        var kernelRate = bytes / kernelSeconds / 1e9;
+        var copyRate = 2.0 * source.Length / copySeconds / 1e9;
+        return new GpuBenchmarkRow(name, bytes, kernelSeconds, kernelRate, copyRate, kernelRate / copyRate);
+    }
+
+    private double Time(Action launch)
+    {
+        for (var i = 0; i < WarmupIterations; i++)
+        {
+            launch();
+        }
+
+        var stream = accelerator.Device.DefaultStream;
+        stream.Synchronize();
+        using var start = stream.AddProfilingMarker();
+        for (var i = 0; i < Iterations; i++)
+        {
+            launch();
+        }
+
+        using var end = stream.AddProfilingMarker();
+        end.Synchronize();
+        return (end - start).Duration().TotalSeconds / Iterations;
+    }
+
+    private static string Combination(RtnConfig config) =>
+        string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}{(config.GroupSize == RtnConfig.PerRow ? "Row" : $"G{config.GroupSize}")}");
+
+    /// <summary>Weights spread like a trained layer's: mostly small, with the occasional outlier.</summary>
+    private static T[] RandomValues<T>(int count, int seed)
+        where T : unmanaged
+    {
+        var random = new Random(seed);
+        var values = new T[count];
+        for (var i = 0; i < count; i++)
+        {
+            var value = (float)((random.NextDouble() - 0.5) * (random.Next(64) == 0 ? 0.5 : 0.05));
+            values[i] = Precision<T>.FromSingle(value);
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Rtn.Safetensors;
+
+/// <summary>
+/// A file written under a temporary name in its target's folder and renamed over the target
+/// only on <see cref="Commit"/>: readers see the old file or the complete new one, never a
+/// partial write, and a failure leaves nothing behind.
+/// </summary>
+internal sealed class AtomicFile : IDisposable
+{
+    private readonly FileStream _stream;
+    private bool _finished;
+
+    private AtomicFile(string targetPath, string temporaryPath, FileStream stream)
+    {
+        (TargetPath, TemporaryPath, _stream) = (targetPath, temporaryPath, stream);
+    }
+
+    /// <summary>Where the file appears on <see cref="Commit"/>.</summary>
+    public string TargetPath { get; }
+
+    /// <summary>Where it is written until then.</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>The temporary file, open for writing.</summary>
+    public Stream Stream => _stream;
+
+    /// <summary>
+    /// Creates the temporary file beside <paramref name="targetPath"/> (the same folder, so the
+    /// final rename stays on one file system and is atomic), reserving
+    /// <paramref name="expectedLength"/> bytes so a full disk fails now rather than midway.
+    /// </summary>
+    public static AtomicFile Create(string targetPath, long expectedLength)
+    {
+        var fullPath = Path.GetFullPath(targetPath);
+        var folder = Path.GetDirectoryName(fullPath)
+            ?? throw new ArgumentException($"{targetPath} names a root folder, not a file.", nameof(targetPath));
+        var temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var stream = new FileStream(temporaryPath, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            PreallocationSize = expectedLength,
+            BufferSize = 1 << 16,
+        });
+        return new AtomicFile(targetPath, temporaryPath, stream);
+    }
+
+    /// <summary>Flushes the data to the disk, closes the file and renames it over the target.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _stream.Flush(flushToDisk: true);
+        _stream.Dispose();
+        File.Move(TemporaryPath, TargetPath, overwrite: true);
+        _finished = true;
+    }
+
+    /// <summary>Deletes the temporary file unless it was committed.</summary>
+    public void Dispose()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        try
+        {
+            _stream.Dispose();
+        }
+        finally
+        {
+            File.Delete(TemporaryPath);
+        }
+    }
+}
