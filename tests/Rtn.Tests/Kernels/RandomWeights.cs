@@ -1,26 +1,45 @@
 namespace Rtn.Tests.Kernels;
 
 /// <summary>
-/// Weights built group by group from a seed, each group of one kind: ordinary values at any
-/// magnitude, all zeros, negative only, one outlier, subnormals, values near the type's largest,
-/// exact ties of the code rounding, or one repeated value.
+/// Weights built group by group from a seed. Every group has one magnitude, at any exponent the
+/// type allows, and one kind: ordinary values, negative only, one outlier, all zeros, values whose
+/// exponents scatter over the whole range (sparse codes), subnormals, values near the type's
+/// largest, exact ties of the code rounding, or one repeated value.
 /// </summary>
 public static class RandomWeights
 {
+    /// <summary>
+    /// With <paramref name="extremes"/> false only the first four kinds, the ones a trained layer
+    /// has, so that products of them are well conditioned.
+    /// </summary>
     public static T[] Generate<T>(int rows, int columns, int g, int bits, Random random, bool extremes = true)
         where T : unmanaged
     {
         var values = new T[rows * columns];
+        var (minExponent, maxExponent) = typeof(T) == typeof(Half) ? (-14, 15) : (-126, 127);
         for (var start = 0; start < values.Length; start += g)
         {
-            var kind = random.Next(extremes ? 8 : 4);
+            var kind = random.Next(extremes ? 9 : 4);
+            var scale = MathF.Pow(2, random.Next(minExponent + 4, maxExponent - 12));
             for (var i = 0; i < g; i++)
             {
-                values[start + i] = Precision<T>.FromSingle(Value<T>(kind, bits, random));
+                values[start + i] = Precision<T>.FromSingle(kind switch
+                {
+                    0 => (float)Gaussian(random) * scale,
+                    1 => -MathF.Abs((float)Gaussian(random) * scale),
+                    2 => (float)Gaussian(random) * scale,
+                    3 => random.Next(2) == 0 ? 0f : -0f,
+                    4 => (float)Gaussian(random) * MathF.Pow(2, random.Next(minExponent + 4, maxExponent - 12)),
+                    5 => random.Next(-1000, 1001) * Smallest<T>(),
+                    6 => (random.Next(2) == 0 ? -1 : 1) * Largest<T>() * (float)(0.5 + (random.NextDouble() / 2)),
+                    7 => bits == 4 ? (2 * random.Next(-8, 8)) + 1 : random.Next(-128, 128) + 0.5f,
+                    _ => 3.25f * scale,
+                });
             }
 
-            if (kind == 3)
+            if (kind == 2)
             {
+                // One value 1000 times the group's typical size: every other code rounds toward 0.
                 var outlier = start + random.Next(g);
                 values[outlier] = Precision<T>.FromSingle(Math.Clamp(Precision<T>.ToSingle(values[outlier]) * 1000f, -Largest<T>(), Largest<T>()));
             }
@@ -40,24 +59,6 @@ public static class RandomWeights
         }
 
         return values;
-    }
-
-    private static float Value<T>(int kind, int bits, Random random)
-        where T : unmanaged
-    {
-        var (minExponent, maxExponent) = typeof(T) == typeof(Half) ? (-14, 15) : (-126, 127);
-        var scale = MathF.Pow(2, random.Next(minExponent + 4, maxExponent - 12));
-        return kind switch
-        {
-            0 => (float)Gaussian(random) * scale,
-            1 => random.Next(2) == 0 ? 0f : -0f,
-            2 => -MathF.Abs((float)Gaussian(random) * scale),
-            3 => (float)Gaussian(random),
-            4 => random.Next(-1000, 1001) * Smallest<T>(),
-            5 => (random.Next(2) == 0 ? -1 : 1) * Largest<T>() * (float)(0.5 + (random.NextDouble() / 2)),
-            6 => bits == 4 ? (2 * random.Next(-8, 8)) + 1 : random.Next(-128, 128) + 0.5f,
-            _ => 3.25f * scale,
-        };
     }
 
     private static float Largest<T>()
