@@ -14,7 +14,7 @@ internal static unsafe class Multiplier<TScheme>
     where TScheme : struct, IRtnScheme
 {
     /// <summary>From this many activation rows on, reusing a dequantized panel beats decoding the codes per row.</summary>
-    public const int PanelMinRows = 4;
+    private const int PanelMinRows = 4;
 
     /// <summary>Weight rows per qmv block.</summary>
     private const int QmvRows = 4;
@@ -41,7 +41,6 @@ internal static unsafe class Multiplier<TScheme>
             };
         }
 
-        fixed (T* xp = x)
         fixed (byte* p = packed)
         fixed (T* s = scales)
         fixed (T* b = bias)
@@ -155,6 +154,13 @@ internal static unsafe class Multiplier<TScheme>
         }
     }
 
+    /// <summary>
+    /// Lanes of packed block <paramref name="b"/>: a tile's, except that a last block with at most
+    /// half as many rows left is narrow, so that a few rows do not pay for a full tile.
+    /// </summary>
+    private static int LanesIn(int b, int m, int lanes) =>
+        m - (b * lanes) <= lanes / 2 ? lanes / 2 : lanes;
+
     /// <summary>A call's arguments, pinned for the workers.</summary>
     private struct Problem<T>
         where T : unmanaged
@@ -241,13 +247,6 @@ internal static unsafe class Multiplier<TScheme>
             }
         }
     }
-
-    /// <summary>
-    /// Lanes of packed block <paramref name="b"/>: a tile's, except that a last block with at most
-    /// half as many rows left is narrow, so that a few rows do not pay for a full tile.
-    /// </summary>
-    private static int LanesIn(int b, int m, int lanes) =>
-        m - (b * lanes) <= lanes / 2 ? lanes / 2 : lanes;
 
     /// <summary>
     /// Packs activations column-major in blocks of a tile's lanes: block b holds rows
