@@ -214,31 +214,35 @@ internal static unsafe class Multiplier<TScheme>
             var first = start * QmvRows;
             var count = Math.Min(end * QmvRows, p.Rows) - first;
             var groups = p.Groups;
-            var rented = ArrayPool<float>.Shared.Rent((count * groups) + (2 * count));
+            var rented = ArrayPool<float>.Shared.Rent((count * groups) + ((p.M + 1) * count));
             try
             {
                 var scales = rented.AsSpan(0, count * groups);
                 var bias = rented.AsSpan(count * groups, count);
-                var sums = rented.AsSpan((count * groups) + count, count);
+                var sums = rented.AsSpan((count * groups) + count, p.M * count);
                 p.WidenScales(first, count, scales);
                 p.WidenBias(first, count, bias);
                 ref var codes = ref *(p.Packed + ((long)first * p.RowBytes));
-                for (var i = 0; i < p.M; i++)
+                for (var r = 0; r < count; r += QmvRows)
                 {
-                    ref var x = ref *(Activations + ((long)i * p.Columns));
-                    for (var r = 0; r < count; r += QmvRows)
+                    // A short last block repeats its last row; the repeats are not stored. Every
+                    // activation row meets the block while its codes are still in cache.
+                    var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                    for (var i = 0; i < p.M; i++)
                     {
-                        // A short last block repeats its last row; the repeats are not stored.
-                        var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
                         var total = QmvLoops.Rows4<TScheme>(
-                            p.Tier, ref codes, p.RowBytes, ref MemoryMarshal.GetReference(scales), groups, rows, ref x, p.Columns, p.GroupSize, p.Format);
+                            p.Tier, ref codes, p.RowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
+                            ref *(Activations + ((long)i * p.Columns)), p.Columns, p.GroupSize, p.Format);
                         for (var k = 0; k < Math.Min(QmvRows, count - r); k++)
                         {
-                            sums[r + k] = total[k] + bias[r + k];
+                            sums[(i * count) + r + k] = total[k] + bias[r + k];
                         }
                     }
+                }
 
-                    p.Store(i, first, sums);
+                for (var i = 0; i < p.M; i++)
+                {
+                    p.Store(i, first, sums.Slice(i * count, count));
                 }
             }
             finally
