@@ -13,6 +13,23 @@ public class QuantizeKernelTests : KernelTests
     [Property(MaxTest = 250, Arbitrary = [typeof(KernelArbitraries)])]
     public void Quantize_BFloat16_MatchesReferenceByteForByte(KernelCase c) => QuantizeMatchesReference<BFloat16>(c);
 
+    [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
+    public void Quantize_StackAsRows_MatchesReferenceOfTheStack(KernelCase c)
+    {
+        // An [E, R, C] stack is handed to the kernels as E·R rows.
+        var experts = 1 + (c.Seed % 3);
+        var stack = WeightShape.Stack(experts, c.Rows, c.Columns);
+        var weights = RandomWeights.Generate<BFloat16>(experts * c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
+        var expected = RtnReference.Quantize<BFloat16>(weights, stack, c.Config, c.Format);
+
+        var packed = new byte[expected.Packed.Length];
+        var scales = new BFloat16[expected.Scales.Length];
+        c.Kernels.Quantize<BFloat16>(weights, experts * c.Rows, c.Columns, packed, scales, c.Format, c.Options);
+
+        ShouldHaveSameBits<BFloat16>(scales, expected.Scales, "scales");
+        ShouldHaveSameBits<byte>(packed, expected.Packed, "packed");
+    }
+
     [Theory]
     [InlineData(4)]
     [InlineData(8)]
