@@ -49,7 +49,7 @@ internal static class Lanes512
     }
 
     /// <summary>
-    /// Rounds a clamped quotient (finite, |y| ≤ 128) to <typeparamref name="T"/> and back:
+    /// Rounds a quotient (finite, |y| ≤ 256) to <typeparamref name="T"/> and back:
     /// rounding the significand bits to nearest even with one integer add. Exact over T's
     /// normal range; below it (|y| &lt; 2^-14, fp16 only) the result stays far under one half,
     /// so the code is 0 either way.
@@ -70,18 +70,21 @@ internal static class Lanes512
         return rounded.AsSingle();
     }
 
-    /// <summary>Rounds to the nearest integer, ties to even, and narrows 64 codes in [-128, 127] to bytes.</summary>
+    /// <summary>
+    /// Rounds 64 quotients to integers, ties to even (vcvtps2dq in the default rounding mode, which
+    /// .NET never changes), and narrows them to bytes saturating at -128 and 127. Clamping after
+    /// the rounding gives the codes of clamping before it, because the bounds are integers; the
+    /// saturation is the 8-bit clamp.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<byte> NarrowCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
-    {
-        var ab = Vector512.Narrow(Vector512.ConvertToInt32Native(Vector512.Round(a)), Vector512.ConvertToInt32Native(Vector512.Round(b)));
-        var cd = Vector512.Narrow(Vector512.ConvertToInt32Native(Vector512.Round(c)), Vector512.ConvertToInt32Native(Vector512.Round(d)));
-        return Vector512.Narrow(ab, cd).AsByte();
-    }
+    public static Vector512<sbyte> RoundToCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+        Vector512.Create(
+            Vector256.Create(Saturated(a), Saturated(b)),
+            Vector256.Create(Saturated(c), Saturated(d)));
 
     /// <summary>Packs 64 codes (one per byte, in order) into 32 bytes, low nibble first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<byte> PackNibbles(Vector512<byte> codes)
+    public static Vector256<byte> PackNibbles(Vector512<sbyte> codes)
     {
         var pairs = codes.AsUInt16();
         var packed = (pairs & Vector512.Create((ushort)0x000F)) | ((pairs >> 4) & Vector512.Create((ushort)0x00F0));
@@ -123,6 +126,10 @@ internal static class Lanes512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> DecodeInt8(ref byte source, Vector128<byte> offset) =>
         Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32((Vector128.LoadUnsafe(ref source) ^ offset).AsSByte()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Saturated(Vector512<float> quotients) =>
+        Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.ConvertToVector512Int32(quotients));
 
     /// <summary>Exact fp16 → fp32 for 16 lanes of raw bits (every finite value and infinity; NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

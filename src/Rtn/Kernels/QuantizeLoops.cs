@@ -212,19 +212,21 @@ internal static class QuantizeLoops
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        var (min, max) = (Vector512.Create(SchemeConstants<TScheme>.MinCode), Vector512.Create(SchemeConstants<TScheme>.MaxCode));
-        var codes = Lanes512.NarrowCodes(
-            Lanes512.RoundQuotient<T>(Vector512.ClampNative(Lanes512.Load(ref values) / scale, min, max)),
-            Lanes512.RoundQuotient<T>(Vector512.ClampNative(Lanes512.Load(ref Unsafe.Add(ref values, Lanes512.Count)) / scale, min, max)),
-            Lanes512.RoundQuotient<T>(Vector512.ClampNative(Lanes512.Load(ref Unsafe.Add(ref values, 2 * Lanes512.Count)) / scale, min, max)),
-            Lanes512.RoundQuotient<T>(Vector512.ClampNative(Lanes512.Load(ref Unsafe.Add(ref values, 3 * Lanes512.Count)) / scale, min, max)));
+        // |x / s| stays below 16 (or 256 at 8 bits) even for subnormal scales, so the clamp can
+        // follow the roundings: to T (monotonic, bounds representable) and to an integer.
+        var codes = Lanes512.RoundToCodes(
+            Lanes512.RoundQuotient<T>(Lanes512.Load(ref values) / scale),
+            Lanes512.RoundQuotient<T>(Lanes512.Load(ref Unsafe.Add(ref values, Lanes512.Count)) / scale),
+            Lanes512.RoundQuotient<T>(Lanes512.Load(ref Unsafe.Add(ref values, 2 * Lanes512.Count)) / scale),
+            Lanes512.RoundQuotient<T>(Lanes512.Load(ref Unsafe.Add(ref values, 3 * Lanes512.Count)) / scale));
         if (SchemeConstants<TScheme>.IsInt4)
         {
-            (Lanes512.PackNibbles(codes) ^ Vector256.Create(offsetMask)).StoreUnsafe(ref destination);
+            var clamped = Vector512.Min(Vector512.Max(codes, Vector512.Create((sbyte)-8)), Vector512.Create((sbyte)7));
+            (Lanes512.PackNibbles(clamped) ^ Vector256.Create(offsetMask)).StoreUnsafe(ref destination);
         }
         else
         {
-            (codes ^ Vector512.Create(offsetMask)).StoreUnsafe(ref destination);
+            (codes.AsByte() ^ Vector512.Create(offsetMask)).StoreUnsafe(ref destination);
         }
     }
 

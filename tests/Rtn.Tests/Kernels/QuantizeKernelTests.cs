@@ -55,6 +55,31 @@ public class QuantizeKernelTests : KernelTests
         packed.ShouldBe([(byte)0x87, 0x00]);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Quantize_SubnormalScale_ClampsQuotientsBeyondTheRange(int bits)
+    {
+        // With a few units of 2^-149 the scale keeps one significant bit, so x / s reaches 11 (or
+        // 191 at 8 bits): far past the last code, which every tier must clamp to.
+        var largest = bits == 4 ? 11 : 191;
+        var random = new Random(bits);
+        var weights = new float[2 * 128];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = random.Next(-largest, largest + 1) * float.Epsilon;
+        }
+
+        weights[0] = largest * float.Epsilon;
+        var expected = RtnReference.Quantize<float>(weights, WeightShape.Matrix(2, 128), new RtnConfig(bits, 64));
+        foreach (var tier in VectorTiers.Available)
+        {
+            var (packed, scales) = Quantize(RtnKernels.For(bits, 64), weights, 2, 128, RtnFormat.Signed, tier);
+            ShouldHaveSameBits<float>(scales, expected.Scales, $"scales at {tier}");
+            ShouldHaveSameBits<byte>(packed, expected.Packed, $"packed at {tier}");
+        }
+    }
+
     [Fact]
     public void Quantize_TiesAfterClamp_RoundToEven()
     {
