@@ -74,13 +74,17 @@ internal static class Lanes512
     /// Rounds 64 quotients to integers, ties to even (vcvtps2dq in the default rounding mode, which
     /// .NET never changes), and narrows them to bytes saturating at -128 and 127. Clamping after
     /// the rounding gives the codes of clamping before it, because the bounds are integers; the
-    /// saturation is the 8-bit clamp.
+    /// saturation is the 8-bit clamp. The saturating packs work within 128-bit lanes, so one
+    /// dword permute puts the groups of four codes back in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<sbyte> RoundToCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-        Vector512.Create(
-            Vector256.Create(Saturated(a), Saturated(b)),
-            Vector256.Create(Saturated(c), Saturated(d)));
+    public static Vector512<sbyte> RoundToCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        var ab = Avx512BW.PackSignedSaturate(Avx512F.ConvertToVector512Int32(a), Avx512F.ConvertToVector512Int32(b));
+        var cd = Avx512BW.PackSignedSaturate(Avx512F.ConvertToVector512Int32(c), Avx512F.ConvertToVector512Int32(d));
+        var interleaved = Avx512BW.PackSignedSaturate(ab, cd).AsInt32();
+        return Avx512F.PermuteVar16x32(interleaved, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).AsSByte();
+    }
 
     /// <summary>Packs 64 codes (one per byte, in order) into 32 bytes, low nibble first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -126,10 +130,6 @@ internal static class Lanes512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> DecodeInt8(ref byte source, Vector128<byte> offset) =>
         Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32((Vector128.LoadUnsafe(ref source) ^ offset).AsSByte()));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Saturated(Vector512<float> quotients) =>
-        Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.ConvertToVector512Int32(quotients));
 
     /// <summary>Exact fp16 → fp32 for 16 lanes of raw bits (every finite value and infinity; NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
