@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using Rtn.Benchmarks.Infrastructure;
@@ -20,7 +18,6 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
     private float[] x = null!;
     private float[] y = null!;
     private IRtnKernels kernels = null!;
-    private int total;
 
     [Params("4096x4096", "11008x4096")]
     public string Shape { get; set; } = "4096x4096";
@@ -55,14 +52,7 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
     }
 
     [Benchmark(Baseline = true, Description = "Read packed bytes")]
-    public int ReadPacked()
-    {
-        var bytes = packed.Next();
-        total = 0;
-        Weights.OnAllCores(bytes.Length / sizeof(int), (first, end) =>
-            Interlocked.Add(ref total, TensorPrimitives.Sum<int>(MemoryMarshal.Cast<byte, int>(bytes.AsSpan()).Slice(first, end - first))));
-        return total;
-    }
+    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
 
     [Benchmark(Description = "MatMul m=1 (qmv)")]
     public void MatMul() =>

@@ -16,6 +16,8 @@ public class ReferenceBenchmarks : IMeasuredWork
     private float[] weights = null!;
     private float[] x = null!;
     private float[] y = null!;
+    private byte[] packed = null!;
+    private float[] scales = null!;
     private QuantizedWeight<float> weight = null!;
 
     [Params(1, 16)]
@@ -36,6 +38,8 @@ public class ReferenceBenchmarks : IMeasuredWork
         weight = RtnReference.Quantize<float>(weights, WeightShape.Matrix(Rows, Columns), new RtnConfig(4, 128));
         x = Weights.Normal(M * Columns, seed: 5);
         y = new float[M * Rows];
+        packed = new byte[Rows * Columns / 2];
+        scales = new float[Rows * Columns / 128];
     }
 
     [Benchmark(Baseline = true, Description = "Reference linear")]
@@ -50,5 +54,5 @@ public class ReferenceBenchmarks : IMeasuredWork
 
     [Benchmark(Description = "Quantize")]
     public void QuantizeKernel() =>
-        RtnKernels.For(4, 128).Quantize<float>(weights, Rows, Columns, new byte[Rows * Columns / 2], new float[Rows * Columns / 128], RtnFormat.Signed, default);
+        RtnKernels.For(4, 128).Quantize<float>(weights, Rows, Columns, packed, scales, RtnFormat.Signed, default);
 }
