@@ -4,7 +4,9 @@ namespace Rtn.Kernels;
 
 /// <summary>
 /// What a generated kernel supplies for its combination: compile-time constants that the JIT
-/// folds into the generic drivers.
+/// folds into the generic drivers, so every group loop runs with a constant trip count and the
+/// 4-bit or 8-bit paths alone remain. Nothing else differs per combination: a group loop
+/// unrolled by hand for <c>Q4G128</c> measured no faster than the folded generic one.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public interface IRtnScheme

@@ -4,20 +4,20 @@ namespace Rtn.Kernels;
 internal static class KernelArguments
 {
     /// <summary>Validates a quantize/dequantize call and returns the group size that applies.</summary>
-    public static int ForWeights<T>(int bits, int groupSize, int rows, int columns, int weightLength, int packedLength, int scaleLength)
+    public static int ForWeights<T>(RtnConfig config, int rows, int columns, int weightLength, int packedLength, int scaleLength)
         where T : unmanaged
     {
         Precision<T>.EnsureSupported();
         var shape = WeightShape.Matrix(rows, columns);
-        var g = new RtnConfig(bits, groupSize).Validate(shape);
+        var g = config.Validate(shape);
         Require(weightLength, shape.ElementCount, "weights", shape);
-        Require(packedLength, QuantizedWeight<T>.PackedLength(bits, shape), "packed", shape);
+        Require(packedLength, QuantizedWeight<T>.PackedLength(config.Bits, shape), "packed", shape);
         Require(scaleLength, shape.ElementCount / g, "scales", shape);
         return g;
     }
 
     /// <summary>Validates a product call and returns the group size that applies.</summary>
-    public static int ForProduct<T>(int bits, int groupSize, int m, int rows, int columns, int xLength, int packedLength, int scaleLength, int biasLength, int yLength)
+    public static int ForProduct<T>(RtnConfig config, int m, int rows, int columns, int xLength, int packedLength, int scaleLength, int biasLength, int yLength)
         where T : unmanaged
     {
         if (m <= 0)
@@ -25,7 +25,7 @@ internal static class KernelArguments
             throw new ArgumentOutOfRangeException(nameof(m), m, "The activation row count m must be positive.");
         }
 
-        var g = ForWeights<T>(bits, groupSize, rows, columns, rows * columns, packedLength, scaleLength);
+        var g = ForWeights<T>(config, rows, columns, rows * columns, packedLength, scaleLength);
         var shape = WeightShape.Matrix(rows, columns);
         Require(xLength, (long)m * columns, "x", shape);
         Require(yLength, (long)m * rows, "y", shape);

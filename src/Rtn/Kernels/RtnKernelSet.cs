@@ -8,6 +8,9 @@ namespace Rtn.Kernels;
 public sealed class RtnKernelSet<TScheme> : IRtnKernels
     where TScheme : struct, IRtnScheme
 {
+    // Made once: a kernel call allocates nothing.
+    private static readonly RtnConfig Config = new(TScheme.Bits, TScheme.GroupSize);
+
     /// <inheritdoc/>
     public int Bits => TScheme.Bits;
 
@@ -20,15 +23,15 @@ public sealed class RtnKernelSet<TScheme> : IRtnKernels
     /// <inheritdoc/>
     public void Quantize<T>(ReadOnlySpan<T> weights, int rows, int columns, Span<byte> packed, Span<T> scales, RtnFormat format, KernelOptions options)
         where T : unmanaged =>
-        ScalarKernels.Quantize(TScheme.Bits, TScheme.GroupSize, weights, rows, columns, packed, scales, format);
+        Quantizer<TScheme>.Quantize(Config, weights, rows, columns, packed, scales, format, options);
 
     /// <inheritdoc/>
     public void Dequantize<T>(ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, Span<T> weights, RtnFormat format, KernelOptions options)
         where T : unmanaged =>
-        ScalarKernels.Dequantize(TScheme.Bits, TScheme.GroupSize, packed, scales, rows, columns, weights, format);
+        Dequantizer<TScheme>.Dequantize(Config, packed, scales, rows, columns, weights, format, options);
 
     /// <inheritdoc/>
     public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged =>
-        ScalarKernels.MatMul(TScheme.Bits, TScheme.GroupSize, x, m, packed, scales, rows, columns, bias, y, format);
+        Multiplier<TScheme>.Run(Config, x, m, packed, scales, rows, columns, bias, y, format, options);
 }

@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Rtn.Kernels;
+
+/// <summary>
+/// Quantize for one scheme, row by row: first every group's scale (one pass for the maxima, one
+/// vectorized rounding of the row's scales to <c>T</c>), then every group's codes. Rows are
+/// shared out between threads; each byte depends on its own group only.
+/// </summary>
+internal static unsafe class Quantizer<TScheme>
+    where TScheme : struct, IRtnScheme
+{
+    public static void Quantize<T>(RtnConfig config, ReadOnlySpan<T> weights, int rows, int columns, Span<byte> packed, Span<T> scales, RtnFormat format, KernelOptions options)
+        where T : unmanaged
+    {
+        var validated = KernelArguments.ForWeights<T>(config, rows, columns, weights.Length, packed.Length, scales.Length);
+        var (tier, threads) = (options.ResolveTier(), options.ResolveThreads());
+        var firstNonFinite = -1L;
+        fixed (T* w = weights)
+        fixed (byte* p = packed)
+        fixed (T* s = scales)
+        {
+            var work = new RowWork<T>
+            {
+                Weights = w,
+                Packed = p,
+                Scales = s,
+                Columns = columns,
+                GroupSize = SchemeConstants<TScheme>.GroupSize(validated),
+                OffsetMask = SchemeConstants<TScheme>.OffsetMask(format),
+                Tier = tier,
+                FirstNonFinite = &firstNonFinite,
+            };
+            Workers.Run(work, rows, columns, threads);
+        }
+
+        if (firstNonFinite >= 0)
+        {
+            var shape = WeightShape.Matrix(rows, columns);
+            var value = Precision<T>.ToSingle(weights[(int)firstNonFinite]).ToString(CultureInfo.InvariantCulture);
+            throw new ArgumentException(
+                $"Weight {shape} has a non-finite value ({value}) at {shape.FormatPosition(firstNonFinite)}; RTN quantizes finite values only.",
+                nameof(weights));
+        }
+    }
+
+    private struct RowWork<T> : IWorkItem
+        where T : unmanaged
+    {
+        public T* Weights;
+        public byte* Packed;
+        public T* Scales;
+        public int Columns;
+        public int GroupSize;
+        public byte OffsetMask;
+        public VectorTier Tier;
+
+        /// <summary>Lowest flat index of a NaN or infinity found so far, or -1.</summary>
+        public long* FirstNonFinite;
+
+        public readonly void Run(int start, int end)
+        {
+            var groups = Columns / SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var rented = ArrayPool<float>.Shared.Rent(groups);
+            try
+            {
+                for (var row = start; row < end && QuantizeRow(row, rented.AsSpan(0, groups)); row++)
+                {
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+
+        /// <summary>Quantizes one row; false when it holds a value that is not finite.</summary>
+        private readonly bool QuantizeRow(int row, Span<float> scales)
+        {
+            var g = SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var values = new ReadOnlySpan<T>(Weights + ((long)row * Columns), Columns);
+            ref var x = ref MemoryMarshal.GetReference(values);
+            for (var j = 0; j < scales.Length; j++)
+            {
+                var maxBits = QuantizeLoops.MaxMagnitudeBits(Tier, ref Unsafe.Add(ref x, j * g), g);
+                if (maxBits >= 0x7F80_0000)
+                {
+                    RecordNonFinite(((long)row * Columns) + (j * g) + FirstNonFiniteIn(values.Slice(j * g, g)));
+                    return false;
+                }
+
+                // RTN-SPEC.md, Quantize step 2: fp32(2m) · fp32(1/(Q-1)), then rounded to T.
+                scales[j] = 2f * BitConverter.UInt32BitsToSingle(maxBits) * SchemeConstants<TScheme>.Reciprocal;
+            }
+
+            var stored = new Span<T>(Scales + ((long)row * scales.Length), scales.Length);
+            if (typeof(T) == typeof(float))
+            {
+                scales.CopyTo(MemoryMarshal.Cast<T, float>(stored));
+            }
+            else
+            {
+                ElementConversions.Narrow(Tier, scales, stored);
+                ElementConversions.Widen<T>(Tier, stored, scales);
+            }
+
+            var rowBytes = SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns;
+            ref var codes = ref *(Packed + ((long)row * rowBytes));
+            if (SchemeConstants<TScheme>.IsInt4 && (g & 1) != 0)
+            {
+                CodesAcrossGroups(values, scales, ref codes);
+                return true;
+            }
+
+            for (var j = 0; j < scales.Length; j++)
+            {
+                ref var groupCodes = ref Unsafe.Add(ref codes, SchemeConstants<TScheme>.IsInt4 ? j * g / 2 : j * g);
+                if (scales[j] == 0)
+                {
+                    CodesAcrossGroups(values.Slice(j * g, g), scales.Slice(j, 1), ref groupCodes);
+                }
+                else
+                {
+                    QuantizeLoops.Codes<TScheme, T>(Tier, ref Unsafe.Add(ref x, j * g), g, scales[j], ref groupCodes, OffsetMask);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// One value at a time, each with its own group's scale: for groups of odd size at 4 bits
+        /// (a byte then holds values of two groups) and for groups whose scale is 0.
+        /// </summary>
+        private readonly void CodesAcrossGroups(ReadOnlySpan<T> values, ReadOnlySpan<float> scales, ref byte destination)
+        {
+            var g = values.Length / scales.Length;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var scale = scales[i / g];
+                var x = Precision<T>.ToSingle(values[i]);
+                var code = scale == 0 ? QuantizeLoops.CodeForZeroScale<TScheme>(x) : QuantizeLoops.Code<TScheme, T>(x, scale);
+                if (SchemeConstants<TScheme>.IsInt4)
+                {
+                    ref var pair = ref Unsafe.Add(ref destination, i / 2);
+                    var nibble = (code ^ OffsetMask) & 0xF;
+                    pair = (i & 1) == 0 ? (byte)((pair & 0xF0) | nibble) : (byte)((pair & 0x0F) | (nibble << 4));
+                }
+                else
+                {
+                    Unsafe.Add(ref destination, i) = (byte)(code ^ OffsetMask);
+                }
+            }
+        }
+
+        private readonly void RecordNonFinite(long index)
+        {
+            long seen;
+            do
+            {
+                seen = Volatile.Read(ref *FirstNonFinite);
+                if (seen >= 0 && seen <= index)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref *FirstNonFinite, index, seen) != seen);
+        }
+
+        private static int FirstNonFiniteIn(ReadOnlySpan<T> group)
+        {
+            var i = 0;
+            while (float.IsFinite(Precision<T>.ToSingle(group[i])))
+            {
+                i++;
+            }
+
+            return i;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+
+namespace Rtn.Kernels;
+
+/// <summary>
+/// What a scheme's bit width and group size fix. Every member folds to a constant when the JIT
+/// specializes a driver for a generated scheme.
+/// </summary>
+/// <typeparam name="TScheme">A generated scheme, or a runtime one for combinations nothing generated.</typeparam>
+internal static class SchemeConstants<TScheme>
+    where TScheme : struct, IRtnScheme
+{
+    /// <summary>Whether two codes share a byte.</summary>
+    public static bool IsInt4
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TScheme.Bits == 4;
+    }
+
+    /// <summary>Smallest code, <c>-Q/2</c>.</summary>
+    public static float MinCode
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => -(1 << (TScheme.Bits - 1));
+    }
+
+    /// <summary>Largest code, <c>Q/2 - 1</c>.</summary>
+    public static float MaxCode
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (1 << (TScheme.Bits - 1)) - 1;
+    }
+
+    /// <summary>fp32(1/(Q-1)): the scale is <c>fp32(2m) · fp32(1/(Q-1))</c>, as vLLM computes it on the GPU.</summary>
+    public static float Reciprocal
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1f / ((1 << TScheme.Bits) - 1);
+    }
+
+    /// <summary>Bytes to XOR with the signed layout to get <paramref name="format"/>: 0x88, 0x80 or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte OffsetMask(RtnFormat format) =>
+        format == RtnFormat.Offset ? (byte)(TScheme.Bits == 4 ? 0x88 : 0x80) : (byte)0;
+
+    /// <summary>The group size a call runs with: the scheme's own when it has one, else the validated one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int GroupSize(int validated) => TScheme.GroupSize > 0 ? TScheme.GroupSize : validated;
+}
