@@ -1,5 +1,6 @@
 using ILGPU;
 using Rtn.Gpu.Kernels;
+using Rtn.Kernels;
 
 namespace Rtn.Gpu;
 
@@ -9,34 +10,17 @@ internal static class GpuArguments
     public static WeightLayout ForWeights<T>(int bits, int groupSize, int rows, int columns, long weightLength, long packedLength, long scaleLength, RtnFormat format)
         where T : unmanaged
     {
-        Precision<T>.EnsureSupported();
         RequireFormat(format);
-        var shape = WeightShape.Matrix(rows, columns);
-        var g = new RtnConfig(bits, groupSize).Validate(shape);
-        Require(weightLength, shape.ElementCount, "weights", shape);
-        Require(packedLength, QuantizedWeight<T>.PackedLength(bits, shape), "packed", shape);
-        Require(scaleLength, shape.ElementCount / g, "scales", shape);
+        var g = KernelArguments.ForWeights<T>(new RtnConfig(bits, groupSize), rows, columns, weightLength, packedLength, scaleLength);
         return new WeightLayout(bits, g, rows, columns, format);
     }
 
     public static WeightLayout ForProduct<T>(int bits, int groupSize, int m, int rows, int columns, long xLength, long packedLength, long scaleLength, long biasLength, long yLength, RtnFormat format)
         where T : unmanaged
     {
-        if (m <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(m), m, "The activation row count m must be positive.");
-        }
-
-        var layout = ForWeights<T>(bits, groupSize, rows, columns, (long)rows * columns, packedLength, scaleLength, format);
-        var shape = WeightShape.Matrix(rows, columns);
-        Require(xLength, (long)m * columns, "x", shape);
-        Require(yLength, (long)m * rows, "y", shape);
-        if (biasLength != 0)
-        {
-            Require(biasLength, rows, "bias", shape);
-        }
-
-        return layout;
+        RequireFormat(format);
+        var g = KernelArguments.ForProduct<T>(new RtnConfig(bits, groupSize), m, rows, columns, xLength, packedLength, scaleLength, biasLength, yLength);
+        return new WeightLayout(bits, g, rows, columns, format);
     }
 
     /// <summary>
@@ -52,14 +36,6 @@ internal static class GpuArguments
             throw new ArgumentException(
                 $"{name} starts at byte {offset} of its buffer, which is not on a 16-byte boundary; the kernels move four values at a time.",
                 name);
-        }
-    }
-
-    public static void Require(long actual, long expected, string name, WeightShape shape)
-    {
-        if (actual != expected)
-        {
-            throw new ArgumentException($"{name} must hold {expected} values for weight {shape}, but holds {actual}.", name);
         }
     }
 

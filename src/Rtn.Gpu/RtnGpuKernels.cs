@@ -123,7 +123,7 @@ public abstract class RtnGpuKernels : IRtnKernels
     {
         ArgumentNullException.ThrowIfNull(destination);
         var layout = LayoutOf(destination);
-        GpuArguments.Require(weights.Length, destination.Shape.ElementCount, nameof(weights), destination.Shape);
+        KernelArguments.Require(weights.Length, destination.Shape.ElementCount, nameof(weights), destination.Shape);
         GpuArguments.RequireAligned(weights, nameof(weights));
         Quantize(weights, destination.Packed.View, destination.Scales.View, layout, destination.Shape, ReadOnlySpan<T>.Empty);
     }
@@ -134,7 +134,7 @@ public abstract class RtnGpuKernels : IRtnKernels
     {
         ArgumentNullException.ThrowIfNull(weight);
         var layout = LayoutOf(weight);
-        GpuArguments.Require(destination.Length, weight.Shape.ElementCount, nameof(destination), weight.Shape);
+        KernelArguments.Require(destination.Length, weight.Shape.ElementCount, nameof(destination), weight.Shape);
         GpuArguments.RequireAligned(destination, nameof(destination));
         LaunchDequantize(weight.Packed.View, weight.Scales.View, destination, layout);
     }
