@@ -145,11 +145,6 @@ internal static class Lanes128
 
     /// <inheritdoc cref="Lanes512.SingleToBFloat16"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> SingleToBFloat16(Vector128<float> value)
-    {
-        var bits = value.AsUInt32();
-        var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
-        var isNaN = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
-        return Vector128.ConditionalSelect(isNaN, (bits >> 16) | Vector128.Create(0x0040u), rounded);
-    }
+    public static Vector128<uint> SingleToBFloat16(Vector128<float> value) =>
+        BFloat16.RoundToUpperHalf(value.AsUInt32());
 }

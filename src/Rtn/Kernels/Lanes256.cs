@@ -137,11 +137,6 @@ internal static class Lanes256
 
     /// <inheritdoc cref="Lanes512.SingleToBFloat16"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> SingleToBFloat16(Vector256<float> value)
-    {
-        var bits = value.AsUInt32();
-        var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
-        var isNaN = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
-        return Vector256.ConditionalSelect(isNaN, (bits >> 16) | Vector256.Create(0x0040u), rounded);
-    }
+    public static Vector256<uint> SingleToBFloat16(Vector256<float> value) =>
+        BFloat16.RoundToUpperHalf(value.AsUInt32());
 }

@@ -163,11 +163,6 @@ internal static class Lanes512
 
     /// <summary>fp32 → bfloat16 bits (in the low 16 bits of each lane), nearest even; NaN stays a quiet NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> SingleToBFloat16(Vector512<float> value)
-    {
-        var bits = value.AsUInt32();
-        var rounded = (bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One)) >> 16;
-        var isNaN = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
-        return Vector512.ConditionalSelect(isNaN, (bits >> 16) | Vector512.Create(0x0040u), rounded);
-    }
+    public static Vector512<uint> SingleToBFloat16(Vector512<float> value) =>
+        BFloat16.RoundToUpperHalf(value.AsUInt32());
 }

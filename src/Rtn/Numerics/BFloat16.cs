@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -136,6 +137,7 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
     }
 
     /// <summary>The same rounding as <see cref="RoundToUpperHalf(uint)"/>, lane by lane; the result sits in the low 16 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<uint> RoundToUpperHalf(Vector512<uint> bits)
     {
         var rounded = (bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One)) >> 16;
@@ -145,12 +147,23 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
     }
 
     /// <inheritdoc cref="RoundToUpperHalf(Vector512{uint})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<uint> RoundToUpperHalf(Vector256<uint> bits)
     {
         var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
         var quietNaN = (bits >> 16) | Vector256.Create(0x0040u);
         var isNaN = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
         return Vector256.ConditionalSelect(isNaN, quietNaN, rounded);
+    }
+
+    /// <inheritdoc cref="RoundToUpperHalf(Vector512{uint})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<uint> RoundToUpperHalf(Vector128<uint> bits)
+    {
+        var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
+        var quietNaN = (bits >> 16) | Vector128.Create(0x0040u);
+        var isNaN = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
+        return Vector128.ConditionalSelect(isNaN, quietNaN, rounded);
     }
 
     /// <summary>
