@@ -1,7 +1,7 @@
-using Rtn.Cli.Rendering;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Evaluation;
 
 /// <summary>One compared tensor: how it is stored in the second checkpoint and how far it is from the first.</summary>
 internal sealed record TensorComparison(string Name, long[] Shape, string Storage, ErrorStatistics Error);
@@ -27,7 +27,7 @@ internal sealed class ModelComparer(KernelOptions options)
         using var original = SafetensorsCheckpoint.Open(originalPath);
         using var approximation = SafetensorsCheckpoint.Open(approximationPath);
         var pairs = approximation.Files.Any(file => QuantizationMetadata.IsQuantized(file.Metadata))
-            ? ModelDequantizer.QuantizedPairs(approximation)
+            ? QuantizedTensor.ReadAll(approximation)
             : [];
 
         var compared = new List<TensorComparison>();
@@ -90,7 +90,7 @@ internal sealed class ModelComparer(KernelOptions options)
             throw new ToolException($"{weight.File.Path}: tensor '{weight.Tensor.Name}': {Messages.Clean(e)}", e);
         }
 
-        var storage = $"{QuantizedTensor.Describe(quantized.Config)} {QuantizationMetadata.FormatName(quantized.Format)}";
+        var storage = $"{quantized.Config.Name} {QuantizationMetadata.FormatName(quantized.Format)}";
         return new TensorComparison(tensor.Name, [.. tensor.Shape], storage, ErrorStatistics.Measure(reference, TensorCodec.ToSingle(dense, quantized.Scale.DType)));
     }
 

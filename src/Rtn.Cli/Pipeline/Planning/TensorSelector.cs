@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>
 /// Decides which tensors are quantized. A tensor is quantized when it is a floating-point
