@@ -28,8 +28,6 @@ internal sealed class QuantizeJob : TensorJob
 
     public override string Name => plan.Tensor.Name;
 
-    public TensorPlan Plan => plan;
-
     public override void Run(SafetensorsWriter writer, KernelOptions options)
     {
         var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, format, options);

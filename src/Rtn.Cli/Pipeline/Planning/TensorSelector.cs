@@ -13,10 +13,6 @@ internal sealed class TensorSelector(QuantizationScheme scheme, IReadOnlyList<Sk
 {
     public const string WeightSuffix = ".weight";
 
-    public QuantizationScheme Scheme => scheme;
-
-    public IReadOnlyList<SkipRule> SkipRules => skipRules;
-
     public TensorPlan Plan(TensorInfo tensor)
     {
         if (!tensor.Name.EndsWith(WeightSuffix, StringComparison.Ordinal))
