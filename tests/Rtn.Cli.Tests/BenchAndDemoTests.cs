@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Cli.Samples;
 using Rtn.Safetensors;
 

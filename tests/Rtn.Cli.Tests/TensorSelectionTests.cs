@@ -1,7 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Formats;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Safetensors;
 
 namespace Rtn.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Rtn.Cli.Benchmarking;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Cli.Rendering;
 using Rtn.Safetensors;
 
@@ -36,7 +36,7 @@ internal static partial class BenchCommand
     {
         var s = result.Settings;
         var table = new ReportTable(
-            $"{QuantizedTensor.Describe(s.Config)} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()}, "
+            $"{s.Config.Name} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()}, "
             + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Iterations} timed call{(result.Iterations == 1 ? string.Empty : "s")} each, on {result.Device} ({result.Backend})",
             new ReportColumn("Kernel"),
             new ReportColumn("Time/call", Numeric: true),
@@ -61,7 +61,7 @@ internal static partial class BenchCommand
             accelerator = result.Device,
             backend = result.Backend.ToString(),
             notes = result.Notes,
-            scheme = QuantizedTensor.Describe(result.Settings.Config),
+            scheme = result.Settings.Config.Name,
             bits = result.Settings.Config.Bits,
             groupSize = result.Settings.Config.GroupSize,
             format = QuantizationMetadata.FormatName(result.Settings.Format),

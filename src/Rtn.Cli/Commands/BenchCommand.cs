@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Rtn.Cli.Benchmarking;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Cli.Rendering;
 using Rtn.Safetensors;
 
@@ -127,7 +127,7 @@ internal static partial class BenchCommand
     {
         var s = result.Settings;
         var table = new ReportTable(
-            $"{QuantizedTensor.Describe(s.Config)} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices}, "
+            $"{s.Config.Name} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices}, "
             + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Tier}, {result.Threads} thread(s)",
             new ReportColumn("Operation"),
             new ReportColumn("Time/matrix", Numeric: true),
@@ -152,7 +152,7 @@ internal static partial class BenchCommand
         new
         {
             device = "cpu",
-            scheme = QuantizedTensor.Describe(result.Settings.Config),
+            scheme = result.Settings.Config.Name,
             bits = result.Settings.Config.Bits,
             groupSize = result.Settings.Config.GroupSize,
             format = QuantizationMetadata.FormatName(result.Settings.Format),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Cli.Rendering;
 using Rtn.Gpu;
 using Rtn.Safetensors;
@@ -21,7 +22,7 @@ internal static class CommonOptions
         var option = new Option<int?>("--group-size", "-g") { Description = description, HelpName = "N|-1" };
         option.Validators.Add(result =>
         {
-            if (result.GetValue(option) is { } g && g is 0 or < RtnConfig.PerRow)
+            if (result.GetValue(option) is { } g && !RtnConfig.IsSupportedGroupSize(g))
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"--group-size must be positive or -1 (one group per row), but is {g}."));
             }
@@ -38,7 +39,7 @@ internal static class CommonOptions
             DefaultValueFactory = _ => "signed",
         }.AcceptOnlyFromAmong("signed", "offset");
 
-    public static RtnFormat FormatOf(string? text) => Pipeline.QuantizationMetadata.ParseFormat(text ?? "signed") ?? RtnFormat.Signed;
+    public static RtnFormat FormatOf(string? text) => QuantizationMetadata.ParseFormat(text ?? "signed") ?? RtnFormat.Signed;
 
     /// <summary><c>--dtype f32|f16|bf16</c>; read it with <see cref="DTypeOf"/>.</summary>
     public static Option<string> DType(string description) =>
@@ -125,7 +126,7 @@ internal static class CommonOptions
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            throw new UsageException(Pipeline.Messages.Clean(e));
+            throw new UsageException(Messages.Clean(e));
         }
     }
 

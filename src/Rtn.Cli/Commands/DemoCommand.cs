@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Cli.Rendering;
 using Rtn.Cli.Samples;
 
@@ -102,7 +102,7 @@ internal static class DemoCommand
             var output = checkpoint.Quantized.Output;
             var total = checkpoint.Comparison.Total;
             checkpoints.AddRow(
-                QuantizedTensor.Describe(checkpoint.Config),
+                checkpoint.Config.Name,
                 Units.Count(checkpoint.Quantized.Plans.Count(p => p.Action == TensorAction.Quantize)),
                 Units.Bytes(output.OutputBytes),
                 Units.Ratio((double)output.OutputBytes / output.InputBytes),
@@ -116,7 +116,7 @@ internal static class DemoCommand
 
         var projections = new ReportTable(
             "Error by projection (all blocks), SQNR dB / relative error",
-            [new ReportColumn("Projection"), .. result.Checkpoints.Select(c => new ReportColumn(QuantizedTensor.Describe(c.Config), Numeric: true))]);
+            [new ReportColumn("Projection"), .. result.Checkpoints.Select(c => new ReportColumn(c.Config.Name, Numeric: true))]);
         var byScheme = result.Checkpoints.Select(c => DemoScenario.ByProjection(c.Comparison).ToDictionary(p => p.Projection, p => p.Error)).ToArray();
         foreach (var projection in byScheme[0].Keys)
         {
@@ -138,7 +138,7 @@ internal static class DemoCommand
         }
 
         console.Table(layer);
-        var specialized = RtnKernels.SpecializedCombinations.Count == 0 ? "generic kernels (no generated combinations loaded)" : $"generated kernels for {string.Join(", ", RtnKernels.SpecializedCombinations.Select(QuantizedTensor.Describe))}";
+        var specialized = RtnKernels.SpecializedCombinations.Count == 0 ? "generic kernels (no generated combinations loaded)" : $"generated kernels for {string.Join(", ", RtnKernels.SpecializedCombinations.Select(config => config.Name))}";
         console.Line($"Kernels: {specialized}; {VectorTiers.Best}, {Environment.ProcessorCount} core(s).");
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Jobs;
 using Rtn.Cli.Rendering;
 
 namespace Rtn.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Evaluation;
 using Rtn.Cli.Rendering;
 
 namespace Rtn.Cli.Commands;

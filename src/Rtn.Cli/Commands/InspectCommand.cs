@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Cli.Rendering;
 using Rtn.Safetensors;
 
@@ -25,7 +25,7 @@ internal static class InspectCommand
     private static void Show(ToolConsole console, string path, SafetensorsCheckpoint checkpoint)
     {
         var quantized = checkpoint.Files.Any(file => QuantizationMetadata.IsQuantized(file.Metadata))
-            ? ModelDequantizer.QuantizedPairs(checkpoint)
+            ? QuantizedTensor.ReadAll(checkpoint)
             : [];
         var scales = quantized.Values.ToDictionary(q => q.Scale.Name, q => q.Weight.Name, StringComparer.Ordinal);
         var sharded = checkpoint.Files.Count > 1;
@@ -52,7 +52,7 @@ internal static class InspectCommand
         foreach (var (file, tensor) in checkpoint.Tensors)
         {
             var rtn = quantized.TryGetValue(tensor.Name, out var q)
-                ? $"{QuantizedTensor.Describe(q.Config)} {QuantizationMetadata.FormatName(q.Format)}, weight {Units.Shape(q.LogicalShape)} {q.Scale.DType.HeaderName()}"
+                ? $"{q.Config.Name} {QuantizationMetadata.FormatName(q.Format)}, weight {Units.Shape(q.LogicalShape)} {q.Scale.DType.HeaderName()}"
                 : scales.TryGetValue(tensor.Name, out var weight) ? $"scales of {weight}" : string.Empty;
             var cells = new List<string> { tensor.Name, tensor.DType.HeaderName(), Units.Shape(tensor.Shape), Units.Bytes(tensor.ByteLength), rtn };
             if (sharded)

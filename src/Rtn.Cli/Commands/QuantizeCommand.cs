@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Formats;
+using Rtn.Cli.Pipeline.Jobs;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Cli.Rendering;
 
 namespace Rtn.Cli.Commands;
@@ -111,12 +113,12 @@ internal static class QuantizeCommand
         console.Table(table);
 
         var overrides = scheme.Overrides.Count == 0 ? string.Empty : $", overrides {string.Join(", ", scheme.Overrides)}";
-        console.Line($"Scheme {QuantizedTensor.Describe(scheme.Defaults)} {QuantizationMetadata.FormatName(scheme.Format)}{overrides}.");
+        console.Line($"Scheme {scheme.Defaults.Name} {QuantizationMetadata.FormatName(scheme.Format)}{overrides}.");
         console.Line($"Wrote {result.Output.Files.Count} file(s) in {Units.Seconds(result.Output.Elapsed)} ({Units.Throughput(result.Output.InputBytes, result.Output.Elapsed.TotalSeconds)} of input): {string.Join(", ", result.Output.Files.Select(Path.GetFileName))}");
     }
 
     private static string GroupName(TensorPlan plan) =>
-        plan.Action == TensorAction.Quantize ? $"quantized {QuantizedTensor.Describe(plan.Config!)}" : $"copied ({plan.Reason})";
+        plan.Action == TensorAction.Quantize ? $"quantized {plan.Config!.Name}" : $"copied ({plan.Reason})";
 
     private static long OutputBytes(TensorPlan plan)
     {
@@ -125,8 +127,7 @@ internal static class QuantizeCommand
             return plan.Tensor.ByteLength;
         }
 
-        var shape = plan.Shape;
-        var scaleBytes = (long)shape.TotalRows * (shape.Columns / plan.Config!.GroupSizeFor(shape.Columns)) * (plan.Tensor.ByteLength / shape.ElementCount);
-        return (long)shape.ElementCount * plan.Config.Bits / 8 + scaleBytes;
+        var scaleBytes = (long)QuantizedWeight.ScaleCount(plan.Config!, plan.Shape) * (plan.Tensor.ByteLength / plan.Shape.ElementCount);
+        return QuantizedWeight.PackedLength(plan.Config!.Bits, plan.Shape) + scaleBytes;
     }
 }

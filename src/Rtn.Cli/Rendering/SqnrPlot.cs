@@ -1,4 +1,4 @@
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Evaluation;
 using ScottPlot;
 
 namespace Rtn.Cli.Rendering;

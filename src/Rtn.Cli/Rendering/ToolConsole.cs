@@ -1,3 +1,4 @@
+using Rtn.Cli.Pipeline;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
-using Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Evaluation;
+using Rtn.Cli.Pipeline.Jobs;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Safetensors;
 
 namespace Rtn.Cli.Samples;
@@ -28,8 +30,8 @@ internal sealed partial class DemoScenario(string folder, SampleModelSpec spec, 
         var checkpoints = new List<DemoCheckpoint>();
         foreach (var config in configs)
         {
-            var output = Path.Combine(folder, QuantizedTensor.Describe(config));
-            status($"Quantizing to {QuantizedTensor.Describe(config)} ...");
+            var output = Path.Combine(folder, config.Name);
+            status($"Quantizing to {config.Name} ...");
             var settings = new QuantizeSettings(new QuantizationScheme(config, RtnFormat.Signed, []), SkipRule.Defaults, SkipUnfit: false, options);
             var quantized = new ModelQuantizer(settings).Run(original, output, warn);
             var comparison = new ModelComparer(options).Compare(original, output, warn);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Layers;
 using Rtn.Safetensors;
 
@@ -60,8 +61,8 @@ internal static class LayerComparison
             BFloat16.ConvertToSingle(y, yWide);
             var bytes = layer.Weight.Packed.LongLength + (layer.Weight.Scales.LongLength * 2);
             timings.Add(new LayerTiming(
-                $"RtnLinear<BFloat16> {Pipeline.QuantizedTensor.Describe(config)} (fused kernel)",
-                $"packed {Pipeline.QuantizedTensor.Dims(layer.Weight.PackedShape)} + scales {Pipeline.QuantizedTensor.Dims(layer.Weight.ScaleShape)}",
+                $"RtnLinear<BFloat16> {config.Name} (fused kernel)",
+                $"packed {QuantizedTensor.Dims(layer.Weight.PackedShape)} + scales {QuantizedTensor.Dims(layer.Weight.ScaleShape)}",
                 bytes,
                 seconds,
                 RelativeError(yWide, expected)));

@@ -5,8 +5,14 @@ namespace Rtn;
 
 /// <summary>
 /// What RTN quantizes to: the number of bits per weight and how many consecutive input
-/// columns share one scale. Mirrors vLLM's <c>RTNConfig</c>.
+/// columns share one scale. Mirrors vLLM's <c>RTNConfig</c>. A value of this type is a
+/// combination that has been checked, so code that receives one need not check it again.
 /// </summary>
+/// <remarks>
+/// The byte layout (<see cref="RtnFormat"/>) is not part of the combination: one kernel set
+/// serves both layouts, which are an argument of each call, and vLLM's
+/// <c>quantization_config</c> has no layout. Callers carry the layout beside the configuration.
+/// </remarks>
 public sealed record RtnConfig
 {
     /// <summary>The quantization method's name, as vLLM and <c>quantization_config</c> spell it.</summary>
@@ -45,6 +51,15 @@ public sealed record RtnConfig
 
     /// <summary>Columns per scale, or <see cref="PerRow"/>.</summary>
     public int GroupSize { get; }
+
+    /// <summary>
+    /// The combination's name, as the source generator names its scheme types:
+    /// <c>Q4G128</c>, or <c>Q8Row</c> for one group per row.
+    /// </summary>
+    public string Name =>
+        GroupSize == PerRow
+            ? string.Create(CultureInfo.InvariantCulture, $"Q{Bits}Row")
+            : string.Create(CultureInfo.InvariantCulture, $"Q{Bits}G{GroupSize}");
 
     /// <summary>Smallest code, <c>-2^(bits-1)</c>.</summary>
     public int MinCode => -(1 << (Bits - 1));
@@ -131,9 +146,11 @@ public sealed record RtnConfig
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"RtnConfig(weight_bits={Bits}, group_size={GroupSize})");
 
-    private static bool IsSupportedBits(int bits) => bits is 4 or 8;
+    /// <summary>Whether <paramref name="bits"/> is a supported width: 4 or 8.</summary>
+    public static bool IsSupportedBits(int bits) => bits is 4 or 8;
 
-    private static bool IsSupportedGroupSize(int groupSize) => groupSize == PerRow || groupSize > 0;
+    /// <summary>Whether <paramref name="groupSize"/> is a supported group size: positive, or <see cref="PerRow"/>.</summary>
+    public static bool IsSupportedGroupSize(int groupSize) => groupSize == PerRow || groupSize > 0;
 
     // An unsupported value read from the environment is reported under the variable's name:
     // the constructor's message would name a parameter the user never wrote.

@@ -1,6 +1,40 @@
 namespace Rtn;
 
 /// <summary>
+/// The sizes and tensor shapes of a quantized weight, the one place they are computed. They
+/// assume a shape that <see cref="RtnConfig.Validate(WeightShape)"/> accepted.
+/// </summary>
+public static class QuantizedWeight
+{
+    /// <summary>Bytes of packed codes at <paramref name="bits"/> bits: one per weight at 8, one per two at 4.</summary>
+    public static int PackedLength(int bits, WeightShape shape) => bits == 4 ? shape.ElementCount / 2 : shape.ElementCount;
+
+    /// <summary>Number of scales: one per group, <c>E·R·C/g</c>.</summary>
+    public static int ScaleCount(RtnConfig config, WeightShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return shape.TotalRows * (shape.Columns / config.GroupSizeFor(shape.Columns));
+    }
+
+    /// <summary>vLLM's packed tensor shape: <c>[R/2, C]</c> for 4 bits, <c>[R, C]</c> for 8, with a leading <c>E</c> for stacks.</summary>
+    public static long[] PackedShapeOf(RtnConfig config, WeightShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return WithExperts(shape, config.Bits == 4 ? shape.Rows / 2 : shape.Rows, shape.Columns);
+    }
+
+    /// <summary>vLLM's scale shape: <c>[R, C/g]</c> (<c>[R, 1]</c> per row), with a leading <c>E</c> for stacks.</summary>
+    public static long[] ScaleShapeOf(RtnConfig config, WeightShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return WithExperts(shape, shape.Rows, shape.Columns / config.GroupSizeFor(shape.Columns));
+    }
+
+    private static long[] WithExperts(WeightShape shape, int rows, int columns) =>
+        shape.IsStack ? [shape.Experts, rows, columns] : [rows, columns];
+}
+
+/// <summary>
 /// A quantized weight: packed codes and one scale per group, with everything needed to read
 /// them back. Shapes are reported the way vLLM stores them.
 /// </summary>
@@ -18,17 +52,19 @@ public sealed class QuantizedWeight<T>
         GroupSize = config.Validate(shape);
         (Config, Format, Shape, Packed, Scales) = (config, format, shape, packed, scales);
 
-        if (packed.Length != PackedLength(config.Bits, shape))
+        var packedLength = QuantizedWeight.PackedLength(config.Bits, shape);
+        if (packed.Length != packedLength)
         {
             throw new ArgumentException(
-                $"Weight {shape} at {config.Bits} bits packs to {PackedLength(config.Bits, shape)} bytes, but {packed.Length} were given.",
+                $"Weight {shape} at {config.Bits} bits packs to {packedLength} bytes, but {packed.Length} were given.",
                 nameof(packed));
         }
 
-        if (scales.Length != shape.TotalRows * GroupsPerRow)
+        var scaleCount = QuantizedWeight.ScaleCount(config, shape);
+        if (scales.Length != scaleCount)
         {
             throw new ArgumentException(
-                $"Weight {shape} with group size {GroupSize} has {shape.TotalRows * GroupsPerRow} scales, but {scales.Length} were given.",
+                $"Weight {shape} with group size {GroupSize} has {scaleCount} scales, but {scales.Length} were given.",
                 nameof(scales));
         }
     }
@@ -54,15 +90,12 @@ public sealed class QuantizedWeight<T>
     /// <summary>Scales, row-major <c>[E·R, C/g]</c>.</summary>
     public T[] Scales { get; }
 
-    /// <summary>vLLM's packed tensor shape: <c>[R/2, C]</c> for 4 bits, <c>[R, C]</c> for 8, with a leading <c>E</c> for stacks.</summary>
-    public long[] PackedShape => WithExperts(Config.Bits == 4 ? Shape.Rows / 2 : Shape.Rows, Shape.Columns);
+    /// <summary>vLLM's packed tensor shape (<see cref="QuantizedWeight.PackedShapeOf"/>).</summary>
+    public long[] PackedShape => QuantizedWeight.PackedShapeOf(Config, Shape);
 
-    /// <summary>vLLM's scale shape: <c>[R, C/g]</c> (<c>[R, 1]</c> per row), with a leading <c>E</c> for stacks.</summary>
-    public long[] ScaleShape => WithExperts(Shape.Rows, GroupsPerRow);
+    /// <summary>vLLM's scale shape (<see cref="QuantizedWeight.ScaleShapeOf"/>).</summary>
+    public long[] ScaleShape => QuantizedWeight.ScaleShapeOf(Config, Shape);
 
-    /// <summary>Bytes needed for <paramref name="shape"/>'s codes at <paramref name="bits"/> bits.</summary>
-    public static int PackedLength(int bits, WeightShape shape) => bits == 4 ? shape.ElementCount / 2 : shape.ElementCount;
-
-    private long[] WithExperts(int rows, int columns) =>
-        Shape.IsStack ? [Shape.Experts, rows, columns] : [rows, columns];
+    /// <summary>Bytes needed for <paramref name="shape"/>'s codes at <paramref name="bits"/> bits (<see cref="QuantizedWeight.PackedLength"/>).</summary>
+    public static int PackedLength(int bits, WeightShape shape) => QuantizedWeight.PackedLength(bits, shape);
 }

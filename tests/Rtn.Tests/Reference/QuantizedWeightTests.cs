@@ -37,6 +37,37 @@ public class QuantizedWeightTests
         weight.Scales.Length.ShouldBe((int)(scaleShape[0] * scaleShape[1] * scaleShape[2]));
     }
 
+    [Theory]
+    [InlineData(4, 128, 256, 512)]
+    [InlineData(8, -1, 6, 10)]
+    [InlineData(4, 32, 2, 32)]
+    public void ShapeRules_Matrix_AgreeWithTheWeight(int bits, int groupSize, int rows, int columns)
+    {
+        var shape = WeightShape.Matrix(rows, columns);
+        var config = new RtnConfig(bits, groupSize);
+
+        var weight = Empty<float>(config, shape);
+
+        QuantizedWeight.PackedShapeOf(config, shape).ShouldBe(weight.PackedShape);
+        QuantizedWeight.ScaleShapeOf(config, shape).ShouldBe(weight.ScaleShape);
+        QuantizedWeight.PackedLength(bits, shape).ShouldBe(weight.Packed.Length);
+        QuantizedWeight.ScaleCount(config, shape).ShouldBe(weight.Scales.Length);
+    }
+
+    [Theory]
+    [InlineData(4, 64, new long[] { 8, 8, 128 }, new long[] { 8, 16, 2 }, 8192, 256)]
+    [InlineData(8, -1, new long[] { 8, 16, 128 }, new long[] { 8, 16, 1 }, 16384, 128)]
+    public void ShapeRules_Stack_LeadWithExperts(int bits, int groupSize, long[] packedShape, long[] scaleShape, int packedLength, int scaleCount)
+    {
+        var shape = WeightShape.Stack(8, 16, 128);
+        var config = new RtnConfig(bits, groupSize);
+
+        QuantizedWeight.PackedShapeOf(config, shape).ShouldBe(packedShape);
+        QuantizedWeight.ScaleShapeOf(config, shape).ShouldBe(scaleShape);
+        QuantizedWeight.PackedLength(bits, shape).ShouldBe(packedLength);
+        QuantizedWeight.ScaleCount(config, shape).ShouldBe(scaleCount);
+    }
+
     [Fact]
     public void GroupSize_PerRow_IsTheColumnCount()
     {
@@ -84,6 +115,6 @@ public class QuantizedWeightTests
     private static QuantizedWeight<T> Empty<T>(RtnConfig config, WeightShape shape)
         where T : unmanaged =>
         new(config, RtnFormat.Signed, shape,
-            new byte[QuantizedWeight<T>.PackedLength(config.Bits, shape)],
+            new byte[shape.ElementCount * config.Bits / 8],
             new T[shape.TotalRows * (shape.Columns / config.GroupSizeFor(shape.Columns))]);
 }

@@ -1,6 +1,6 @@
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>What happens to one input tensor.</summary>
 internal enum TensorAction

@@ -1,6 +1,7 @@
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>Rebuilds dense <c>P.weight</c> (in the scale dtype) from packed <c>P.weight</c> and <c>P.scale</c>.</summary>
 internal sealed class DequantizeJob(CheckpointTensor weight, CheckpointTensor scale, QuantizedTensor layout) : TensorJob

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// A Hugging Face <c>config.json</c>, rewritten to announce (or no longer announce) RTN

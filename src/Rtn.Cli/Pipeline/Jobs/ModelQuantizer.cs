@@ -1,7 +1,8 @@
-using Rtn.Cli.Rendering;
+using Rtn.Cli.Pipeline.Formats;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>How <c>rtn quantize</c> chooses and quantizes tensors.</summary>
 /// <param name="Scheme">Default configuration, byte layout and per-pattern overrides.</param>
@@ -71,7 +72,7 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
     {
         var descriptions = plans
             .SelectMany(p => p.Plans.Where(plan => plan.Action == TensorAction.Unfit).Select(plan =>
-                $"{p.File.Path}: tensor '{plan.Tensor.Name}' ({QuantizedTensor.Dims(plan.Tensor)}) cannot be quantized as {QuantizedTensor.Describe(plan.Config!)}: {plan.Reason}"))
+                $"{p.File.Path}: tensor '{plan.Tensor.Name}' ({QuantizedTensor.Dims(plan.Tensor)}) cannot be quantized as {plan.Config!.Name}: {plan.Reason}"))
             .ToArray();
         if (descriptions.Length == 0)
         {

@@ -1,6 +1,6 @@
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>
 /// Turns input tensors into the output tensors that replace them. Jobs run one at a time,

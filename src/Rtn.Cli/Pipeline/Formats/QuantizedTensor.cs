@@ -1,7 +1,8 @@
 using System.Globalization;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// A quantized weight as it lies in a file: <c>P.weight</c> (I8 codes for the signed layout,
@@ -15,13 +16,26 @@ internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, Weig
     /// <summary>The logical (dense) dimensions: <c>[R, C]</c> or <c>[E, R, C]</c>.</summary>
     public long[] LogicalShape => Shape.Dimensions;
 
-    public string Scheme => Describe(Config);
+    /// <summary>Every quantized weight of <paramref name="checkpoint"/>, by name, checked against its file's metadata.</summary>
+    /// <exception cref="ToolException">A file's metadata or a pair is inconsistent; the message names the file and tensors.</exception>
+    public static Dictionary<string, QuantizedTensor> ReadAll(SafetensorsCheckpoint checkpoint)
+    {
+        var pairs = new Dictionary<string, QuantizedTensor>(StringComparer.Ordinal);
+        foreach (var file in checkpoint.Files)
+        {
+            var scheme = QuantizationMetadata.Read(file.Metadata, file.Path);
+            foreach (var tensor in file.Tensors.Where(t => t.Name.EndsWith(TensorSelector.WeightSuffix, StringComparison.Ordinal)))
+            {
+                checkpoint.TryGetTensor(QuantizedNames.ScaleFor(tensor.Name), out var scale);
+                if (TryRead(file.Path, tensor, scale.Tensor, scheme) is { } pair)
+                {
+                    pairs.Add(tensor.Name, pair);
+                }
+            }
+        }
 
-    /// <summary>A combination the way the project names it: <c>Q4G128</c>, <c>Q8Row</c>.</summary>
-    public static string Describe(RtnConfig config) =>
-        config.GroupSize == RtnConfig.PerRow
-            ? string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}Row")
-            : string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}G{config.GroupSize}");
+        return pairs;
+    }
 
     /// <summary>
     /// Reads weight <paramref name="weight"/> and its scale as a quantized pair, or returns
@@ -69,7 +83,7 @@ internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, Weig
         var found = expected.Bits == bits && expected.GroupSizeFor((int)columns) == groupSize ? expected : new RtnConfig(bits, groupSize);
         if (found != expected)
         {
-            throw new ToolException(Problem($"are {Describe(found)}, but the file's metadata says this tensor is {Describe(expected)}"));
+            throw new ToolException(Problem($"are {found.Name}, but the file's metadata says this tensor is {expected.Name}"));
         }
 
         var dimensions = rank == 3 ? new[] { weight.Shape[0], rows, columns } : [rows, columns];

@@ -2,13 +2,14 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// Quantizes and dequantizes tensors given as raw little-endian bytes of a safetensors dtype,
 /// with the kernels for each tensor's configuration (<see cref="RtnKernels.For(RtnConfig)"/>).
 /// A stack <c>[E, R, C]</c> goes to the kernels as <c>E·R</c> rows: groups never cross a row,
-/// so each expert's matrix is quantized exactly as on its own.
+/// so each expert's matrix is quantized exactly as on its own. Shapes are not checked here:
+/// planning (or reading a quantized pair) has already checked each one against its configuration.
 /// </summary>
 internal static class TensorCodec
 {
@@ -61,9 +62,8 @@ internal static class TensorCodec
     private static (byte[] Packed, byte[] Scales) Quantize<T>(ReadOnlySpan<byte> data, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var groupSize = config.Validate(shape);
-        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight<T>.PackedLength(config.Bits, shape));
-        var scales = ElementBuffer<T>(shape.ElementCount / groupSize);
+        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight.PackedLength(config.Bits, shape));
+        var scales = ElementBuffer<T>(QuantizedWeight.ScaleCount(config, shape));
         RtnKernels.For(config).Quantize(MemoryMarshal.Cast<byte, T>(data), shape.TotalRows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
         return (packed, scales);
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Rtn.Cli.Rendering;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>The jobs that produce one output shard from one input file.</summary>
 internal sealed record ShardPlan(SafetensorsFile File, IReadOnlyList<TensorJob> Jobs);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>Tensor-name patterns from the command line: .NET regular expressions, matched anywhere in the name.</summary>
 internal static class TensorPatterns

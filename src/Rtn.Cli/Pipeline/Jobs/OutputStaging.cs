@@ -1,4 +1,4 @@
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>
 /// Collects a command's output files in a hidden folder beside their destination and moves

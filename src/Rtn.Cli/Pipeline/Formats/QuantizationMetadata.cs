@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rtn.Cli.Pipeline.Planning;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// What a quantized file's <c>__metadata__</c> records about how it was made, so that readers

@@ -1,7 +1,7 @@
-using Rtn.Cli.Rendering;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>What <c>rtn dequantize</c> did.</summary>
 internal sealed record DequantizeResult(RewriteResult Output, int Dequantized, int Copied);
@@ -16,7 +16,7 @@ internal sealed class ModelDequantizer(KernelOptions options)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
-        var pairs = QuantizedPairs(checkpoint);
+        var pairs = QuantizedTensor.ReadAll(checkpoint);
         var consumedScales = pairs.Values.Select(pair => pair.Scale.Name).ToHashSet(StringComparer.Ordinal);
 
         var shards = checkpoint.Files
@@ -30,25 +30,5 @@ internal sealed class ModelDequantizer(KernelOptions options)
         var config = layout.ConfigPath is { } configPath ? ModelConfigFile.WithoutQuantization(configPath) : null;
         var result = ModelRewriter.Write(layout, checkpoint, shards, QuantizationMetadata.Without, config, options, progress);
         return new DequantizeResult(result, pairs.Count, shards.Sum(s => s.Jobs.Count) - pairs.Count);
-    }
-
-    /// <summary>Every quantized weight of the checkpoint, by name, checked against its file's metadata.</summary>
-    public static Dictionary<string, QuantizedTensor> QuantizedPairs(SafetensorsCheckpoint checkpoint)
-    {
-        var pairs = new Dictionary<string, QuantizedTensor>(StringComparer.Ordinal);
-        foreach (var file in checkpoint.Files)
-        {
-            var scheme = QuantizationMetadata.Read(file.Metadata, file.Path);
-            foreach (var tensor in file.Tensors.Where(t => t.Name.EndsWith(TensorSelector.WeightSuffix, StringComparison.Ordinal)))
-            {
-                checkpoint.TryGetTensor(QuantizedNames.ScaleFor(tensor.Name), out var scale);
-                if (QuantizedTensor.TryRead(file.Path, tensor, scale.Tensor, scheme) is { } pair)
-                {
-                    pairs.Add(tensor.Name, pair);
-                }
-            }
-        }
-
-        return pairs;
     }
 }

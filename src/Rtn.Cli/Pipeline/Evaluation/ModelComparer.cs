@@ -1,18 +1,7 @@
-using Rtn.Cli.Rendering;
+using Rtn.Cli.Pipeline.Formats;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
-
-/// <summary>One compared tensor: how it is stored in the second checkpoint and how far it is from the first.</summary>
-internal sealed record TensorComparison(string Name, long[] Shape, string Storage, ErrorStatistics Error);
-
-/// <summary>What <c>rtn eval</c> found.</summary>
-/// <param name="Tensors">Tensors whose values differ (all quantized ones), in the original's order.</param>
-/// <param name="Identical">Tensors stored byte for byte the same in both.</param>
-internal sealed record ComparisonResult(IReadOnlyList<TensorComparison> Tensors, int Identical)
-{
-    public ErrorStatistics Total => Tensors.Aggregate(default(ErrorStatistics), (sum, t) => sum + t.Error);
-}
+namespace Rtn.Cli.Pipeline.Evaluation;
 
 /// <summary>
 /// Compares a checkpoint with an approximation of it, tensor by tensor: quantized weights are
@@ -27,7 +16,7 @@ internal sealed class ModelComparer(KernelOptions options)
         using var original = SafetensorsCheckpoint.Open(originalPath);
         using var approximation = SafetensorsCheckpoint.Open(approximationPath);
         var pairs = approximation.Files.Any(file => QuantizationMetadata.IsQuantized(file.Metadata))
-            ? ModelDequantizer.QuantizedPairs(approximation)
+            ? QuantizedTensor.ReadAll(approximation)
             : [];
 
         var compared = new List<TensorComparison>();
@@ -90,7 +79,7 @@ internal sealed class ModelComparer(KernelOptions options)
             throw new ToolException($"{weight.File.Path}: tensor '{weight.Tensor.Name}': {Messages.Clean(e)}", e);
         }
 
-        var storage = $"{QuantizedTensor.Describe(quantized.Config)} {QuantizationMetadata.FormatName(quantized.Format)}";
+        var storage = $"{quantized.Config.Name} {QuantizationMetadata.FormatName(quantized.Format)}";
         return new TensorComparison(tensor.Name, [.. tensor.Shape], storage, ErrorStatistics.Measure(reference, TensorCodec.ToSingle(dense, quantized.Scale.DType)));
     }
 

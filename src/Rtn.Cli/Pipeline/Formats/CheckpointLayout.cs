@@ -1,6 +1,6 @@
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// How an output mirrors its input. A single <c>.safetensors</c> file gives a single file; a

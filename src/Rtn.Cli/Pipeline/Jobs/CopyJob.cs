@@ -1,6 +1,6 @@
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>Copies a tensor byte for byte, streaming from the mapping so size does not matter.</summary>
 internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJob

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>
 /// Decides which tensors are quantized. A tensor is quantized when it is a floating-point
@@ -12,10 +12,6 @@ namespace Rtn.Cli.Pipeline;
 internal sealed class TensorSelector(QuantizationScheme scheme, IReadOnlyList<SkipRule> skipRules)
 {
     public const string WeightSuffix = ".weight";
-
-    public QuantizationScheme Scheme => scheme;
-
-    public IReadOnlyList<SkipRule> SkipRules => skipRules;
 
     public TensorPlan Plan(TensorInfo tensor)
     {

@@ -1,4 +1,4 @@
-namespace Rtn.Cli.Rendering;
+namespace Rtn.Cli.Pipeline;
 
 /// <summary>Where a long job stands: the item it is on (one of <paramref name="Count"/>) and how much of the work is done.</summary>
 /// <param name="Item">What is being processed now, e.g. a tensor name.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>
 /// Other bits (and optionally another group size) for the tensors whose names match a pattern,
@@ -31,7 +31,7 @@ internal sealed record QuantizationOverride(string Pattern, int Bits, int? Group
         var value = text[(split + 1)..];
         var colon = value.IndexOf(':');
         var bitsText = colon < 0 ? value : value[..colon];
-        if (!int.TryParse(bitsText, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits is not (4 or 8))
+        if (!int.TryParse(bitsText, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || !RtnConfig.IsSupportedBits(bits))
         {
             throw new FormatException($"Override '{text}' asks for {bitsText} bits; RTN supports 4 or 8.");
         }
@@ -40,7 +40,7 @@ internal sealed record QuantizationOverride(string Pattern, int Bits, int? Group
         if (colon >= 0)
         {
             var groupText = value[(colon + 1)..];
-            if (!int.TryParse(groupText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var group) || group is 0 or < RtnConfig.PerRow)
+            if (!int.TryParse(groupText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var group) || !RtnConfig.IsSupportedGroupSize(group))
             {
                 throw new FormatException($"Override '{text}' has group size '{groupText}'; it must be positive or -1 (one group per row).");
             }

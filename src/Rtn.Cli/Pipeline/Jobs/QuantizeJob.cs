@@ -1,6 +1,8 @@
+using Rtn.Cli.Pipeline.Formats;
+using Rtn.Cli.Pipeline.Planning;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>Quantizes <c>P.weight</c> into packed <c>P.weight</c> and <c>P.scale</c>.</summary>
 internal sealed class QuantizeJob : TensorJob
@@ -12,22 +14,12 @@ internal sealed class QuantizeJob : TensorJob
     public QuantizeJob(SafetensorsFile file, TensorPlan plan, RtnFormat format)
     {
         (this.file, this.plan, this.format) = (file, plan, format);
-        var config = plan.Config!;
-        var shape = plan.Shape;
-        var groups = shape.Columns / config.GroupSizeFor(shape.Columns);
-        var packedRows = config.Bits == 4 ? shape.Rows / 2 : shape.Rows;
         var codes = format == RtnFormat.Signed ? SafetensorsDType.I8 : SafetensorsDType.U8;
-        Outputs = shape.IsStack
-            ?
-            [
-                new TensorDeclaration(plan.Tensor.Name, codes, shape.Experts, packedRows, shape.Columns),
-                new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, shape.Experts, shape.Rows, groups),
-            ]
-            :
-            [
-                new TensorDeclaration(plan.Tensor.Name, codes, packedRows, shape.Columns),
-                new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, shape.Rows, groups),
-            ];
+        Outputs =
+        [
+            new TensorDeclaration(plan.Tensor.Name, codes, QuantizedWeight.PackedShapeOf(plan.Config!, plan.Shape)),
+            new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, QuantizedWeight.ScaleShapeOf(plan.Config!, plan.Shape)),
+        ];
     }
 
     public override IReadOnlyList<TensorDeclaration> Outputs { get; }
@@ -35,8 +27,6 @@ internal sealed class QuantizeJob : TensorJob
     public override long InputBytes => plan.Tensor.ByteLength;
 
     public override string Name => plan.Tensor.Name;
-
-    public TensorPlan Plan => plan;
 
     public override void Run(SafetensorsWriter writer, KernelOptions options)
     {

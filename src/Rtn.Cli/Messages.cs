@@ -1,4 +1,4 @@
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli;
 
 /// <summary>Exception messages as the tool prints them.</summary>
 internal static class Messages

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>A reason not to quantize a weight: tensors whose names match <see cref="Pattern"/> are copied unchanged.</summary>
 internal sealed record SkipRule(string Description, string Pattern)

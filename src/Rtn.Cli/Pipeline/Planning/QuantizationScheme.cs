@@ -1,4 +1,4 @@
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Planning;
 
 /// <summary>
 /// The configuration each tensor gets: the default, or that of the first override whose

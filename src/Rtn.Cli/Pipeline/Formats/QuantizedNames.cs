@@ -1,4 +1,6 @@
-namespace Rtn.Cli.Pipeline;
+using Rtn.Cli.Pipeline.Planning;
+
+namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// How quantized tensors are named: <c>P.weight</c> keeps its name and holds the packed codes

@@ -1,4 +1,4 @@
-namespace Rtn.Cli.Pipeline;
+namespace Rtn.Cli.Pipeline.Evaluation;
 
 /// <summary>
 /// How far an approximation is from a reference, accumulated in float64: signal energy
