@@ -3,6 +3,7 @@ using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 using Rtn.Gpu.Kernels;
+using Rtn.Gpu.Launching;
 using Rtn.Kernels;
 
 namespace Rtn.Gpu;
@@ -12,7 +13,7 @@ namespace Rtn.Gpu;
 /// on one <see cref="RtnAccelerator"/>. The span overloads (the <see cref="IRtnKernels"/> contract)
 /// copy to the device and back and give exactly what the CPU kernels give; the overloads taking
 /// device memory leave data where it is. Quantize and dequantize are bit-exact with
-/// <see cref="RtnReference"/>; the product agrees with it within RTN-SPEC.md's tolerance.
+/// <see cref="RtnReference"/>; the product agrees with it within the tolerance of docs/rtn-spec.md (Linear).
 /// </summary>
 public abstract class RtnGpuKernels : IRtnKernels
 {
@@ -47,7 +48,7 @@ public abstract class RtnGpuKernels : IRtnKernels
         var config = new RtnConfig(TScheme.Bits, TScheme.GroupSize);
         Specialized.TryAdd(
             (config.Bits, config.GroupSize),
-            static accelerator => new GpuKernelSet<TScheme>(accelerator, TScheme.Bits, TScheme.GroupSize));
+            static accelerator => new SchemeKernels<TScheme>(accelerator, TScheme.Bits, TScheme.GroupSize));
     }
 
     /// <summary>Quantizes host memory on the device. <paramref name="options"/> only concern CPU kernels and are ignored.</summary>
@@ -82,7 +83,7 @@ public abstract class RtnGpuKernels : IRtnKernels
     public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var layout = GpuArguments.ForProduct<T>(Bits, GroupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length, format);
+        var layout = GpuArguments.ForMatMul<T>(Bits, GroupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length, format);
         var device = Accelerator.Device;
         using var xBuffer = Upload(x);
         using var packedBuffer = Upload(packed);
@@ -154,7 +155,7 @@ public abstract class RtnGpuKernels : IRtnKernels
             throw new ArgumentException($"A product needs a 2-D weight, but got {weight.Shape}.", nameof(weight));
         }
 
-        var layout = GpuArguments.ForProduct<T>(
+        var layout = GpuArguments.ForMatMul<T>(
             Bits, GroupSize, m, weight.Shape.Rows, weight.Shape.Columns, x.Length, weight.Packed.Length, weight.Scales.Length, bias.Length, y.Length, weight.Format);
         GpuArguments.RequireAligned(x, nameof(x));
         GpuArguments.RequireAligned(y, nameof(y));
