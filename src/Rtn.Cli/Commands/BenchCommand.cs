@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Rtn.Cli.Benchmarking;
+using Rtn.Cli.Diagnostics.Benchmarks;
 using Rtn.Cli.Pipeline;
 using Rtn.Cli.Rendering;
 using Rtn.Safetensors;
@@ -34,8 +34,8 @@ internal static partial class BenchCommand
         var rows = CommonOptions.Positive(new Option<int?>("--rows")
         {
             HelpName = "N",
-            Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(DeviceBenchmark.DeviceShapes)} "
-                + $"({Describe(DeviceBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
+            Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(GpuBenchmark.DeviceShapes)} "
+                + $"({Describe(GpuBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
         });
         var columns = CommonOptions.Positive(new Option<int?>("--columns")
         {
@@ -86,7 +86,7 @@ internal static partial class BenchCommand
             var (rowCount, columnCount) = (parse.GetValue(rows), parse.GetValue(columns));
             var shape = (Rows: rowCount ?? DefaultSide, Columns: columnCount ?? DefaultSide);
             (int Rows, int Columns)[]? shapes = onGpu && rowCount is null && columnCount is null ? null : [shape];
-            foreach (var (r, c) in shapes ?? [.. DeviceBenchmark.DeviceShapes, .. DeviceBenchmark.CpuAcceleratorShapes])
+            foreach (var (r, c) in shapes ?? [.. GpuBenchmark.DeviceShapes, .. GpuBenchmark.CpuAcceleratorShapes])
             {
                 Validate(config, r, c);
             }
@@ -94,16 +94,16 @@ internal static partial class BenchCommand
             var (codeFormat, elementType, asJson) = (CommonOptions.FormatOf(parse.GetValue(format)), CommonOptions.DTypeOf(parse.GetValue(dtype)), parse.GetValue(json));
             if (onGpu)
             {
-                var settings = new DeviceBenchSettings(
+                var settings = new GpuBenchSettings(
                     config, codeFormat, elementType, shapes, parse.GetValue(m), parse.GetValue(iterations), CommonOptions.BackendOf(parse.GetValue(backend)));
-                ReportGpu(console, DeviceBenchmark.Run(settings, asJson ? null : console.Line), asJson);
+                ReportGpu(console, GpuBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
             else
             {
-                var settings = new BenchSettings(
+                var settings = new CpuBenchSettings(
                     config, codeFormat, elementType, shape.Rows, shape.Columns,
                     (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
-                ReportCpu(console, KernelBenchmark.Run(settings, asJson ? null : console.Line), asJson);
+                ReportCpu(console, CpuBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
 
             return ExitCodes.Success;
@@ -111,7 +111,7 @@ internal static partial class BenchCommand
         return command;
     }
 
-    private static void ReportCpu(ToolConsole console, BenchResult result, bool asJson)
+    private static void ReportCpu(ToolConsole console, CpuBenchResult result, bool asJson)
     {
         if (asJson)
         {
@@ -123,7 +123,7 @@ internal static partial class BenchCommand
         console.Line("Copy: the same bytes moved by a parallel memory copy in the same run. Ratio: kernel time / copy time (1.00× is memory speed).");
     }
 
-    private static ReportTable Table(BenchResult result)
+    private static ReportTable Table(CpuBenchResult result)
     {
         var s = result.Settings;
         var table = new ReportTable(
@@ -148,7 +148,7 @@ internal static partial class BenchCommand
         return table;
     }
 
-    private static string Json(BenchResult result) => JsonSerializer.Serialize(
+    private static string Json(CpuBenchResult result) => JsonSerializer.Serialize(
         new
         {
             device = "cpu",
