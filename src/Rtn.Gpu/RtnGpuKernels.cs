@@ -9,11 +9,11 @@ using Rtn.Kernels;
 namespace Rtn.Gpu;
 
 /// <summary>
-/// Quantize, dequantize and the fused quantized product for one (bits, group size) combination
+/// Quantize, Dequantize and MatMul (the fused quantized product) for one (bits, group size) combination
 /// on one <see cref="RtnAccelerator"/>. The span overloads (the <see cref="IRtnKernels"/> contract)
 /// copy to the device and back and give exactly what the CPU kernels give; the overloads taking
 /// device memory leave data where it is. Quantize and dequantize are bit-exact with
-/// <see cref="RtnReference"/>; the product agrees with it within the tolerance of docs/rtn-spec.md (Linear).
+/// <see cref="RtnReference"/>; MatMul agrees with it within the tolerance of docs/rtn-spec.md (Linear).
 /// </summary>
 public abstract class RtnGpuKernels : IRtnKernels
 {
@@ -79,7 +79,7 @@ public abstract class RtnGpuKernels : IRtnKernels
         weightBuffer.View.CopyToCPU(device.DefaultStream, weights);
     }
 
-    /// <summary>The fused product on host memory. <paramref name="options"/> are ignored.</summary>
+    /// <summary>MatMul on host memory. <paramref name="options"/> are ignored.</summary>
     public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {

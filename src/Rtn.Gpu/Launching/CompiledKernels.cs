@@ -7,7 +7,7 @@ namespace Rtn.Gpu.Launching;
 
 /// <summary>
 /// The kernels of one (scheme, element type) pair, compiled for one accelerator on first use and
-/// kept for its lifetime. Each instantiation is its own device function, so a generated scheme's
+/// kept for its lifetime, and the choice of kernel and launch grid for each call. Each instantiation is its own device function, so a generated scheme's
 /// constants are folded by ILGPU's optimizer before the backend sees the code.
 /// </summary>
 internal sealed class CompiledKernels<TScheme, TElement, TRaw>(Accelerator accelerator)
