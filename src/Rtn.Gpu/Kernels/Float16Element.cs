@@ -9,20 +9,7 @@ internal readonly struct Float16Element : IGpuElement<ushort>
 
     public static ushort FromSingle(float value) => FloatBits.SingleToHalf(value);
 
-    public static Float4 Load4(ArrayView<ushort> view, int index)
-    {
-        var word = view.Cast<ulong>()[index >> 2];
-        return new Float4(
-            FloatBits.HalfToSingle((ushort)word),
-            FloatBits.HalfToSingle((ushort)(word >> 16)),
-            FloatBits.HalfToSingle((ushort)(word >> 32)),
-            FloatBits.HalfToSingle((ushort)(word >> 48)));
-    }
+    public static Float4 Load4(ArrayView<ushort> view, int index) => SixteenBitWords.Load4<Float16Element>(view, index);
 
-    public static void Store4(ArrayView<ushort> view, int index, Float4 values) =>
-        view.Cast<ulong>()[index >> 2] =
-            FloatBits.SingleToHalf(values.X)
-            | ((ulong)FloatBits.SingleToHalf(values.Y) << 16)
-            | ((ulong)FloatBits.SingleToHalf(values.Z) << 32)
-            | ((ulong)FloatBits.SingleToHalf(values.W) << 48);
+    public static void Store4(ArrayView<ushort> view, int index, Float4 values) => SixteenBitWords.Store4<Float16Element>(view, index, values);
 }
