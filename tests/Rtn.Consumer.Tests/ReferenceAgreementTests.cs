@@ -21,7 +21,7 @@ public class ReferenceAgreementTests
         RtnKernels<Bits4, G96>.Quantize<float>(weights, shape.Rows, shape.Columns, packed, scales, format);
 
         packed.ShouldBe(expected.Packed);
-        StoredBits.Of(scales).ShouldBe(StoredBits.Of(expected.Scales));
+        scales.ShouldHaveSameBits(expected.Scales);
     }
 
     [Property(MaxTest = 200)]
@@ -34,7 +34,7 @@ public class ReferenceAgreementTests
 
         RtnKernels<Bits4, G96>.Dequantize<Half>(quantized.Packed, quantized.Scales, shape.Rows, shape.Columns, dequantized, quantized.Format);
 
-        StoredBits.Of(dequantized).ShouldBe(StoredBits.Of(RtnReference.Dequantize(quantized)));
+        dequantized.ShouldHaveSameBits(RtnReference.Dequantize(quantized));
     }
 
     [Property(MaxTest = 200)]
@@ -50,7 +50,7 @@ public class ReferenceAgreementTests
         RtnKernels.For(Q8G48).Quantize<BFloat16>(weights, shape.Rows, shape.Columns, packed, scales, format, default);
 
         packed.ShouldBe(expected.Packed);
-        StoredBits.Of(scales).ShouldBe(StoredBits.Of(expected.Scales));
+        scales.ShouldHaveSameBits(expected.Scales);
     }
 
     [Property(MaxTest = 200)]
@@ -63,6 +63,6 @@ public class ReferenceAgreementTests
 
         RtnKernels.For(Q8G48).Dequantize<float>(quantized.Packed, quantized.Scales, shape.Rows, shape.Columns, dequantized, quantized.Format, default);
 
-        StoredBits.Of(dequantized).ShouldBe(StoredBits.Of(RtnReference.Dequantize(quantized)));
+        dequantized.ShouldHaveSameBits(RtnReference.Dequantize(quantized));
     }
 }
