@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 using Rtn.Gpu.Kernels;
-using Rtn.Gpu.Launching;
 using Rtn.Kernels;
 
 namespace Rtn.Gpu;
@@ -15,10 +12,8 @@ namespace Rtn.Gpu;
 /// device memory leave data where it is. Quantize and dequantize are bit-exact with
 /// <see cref="RtnReference"/>; MatMul agrees with it within the tolerance of docs/rtn-spec.md (Linear).
 /// </summary>
-public abstract class RtnGpuKernels : IRtnKernels
+public abstract partial class RtnGpuKernels : IRtnKernels
 {
-    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), Func<RtnAccelerator, RtnGpuKernels>> Specialized = new();
-
     private protected RtnGpuKernels(RtnAccelerator accelerator) => Accelerator = accelerator;
 
     /// <summary>The accelerator these kernels run on.</summary>
@@ -32,24 +27,6 @@ public abstract class RtnGpuKernels : IRtnKernels
 
     /// <summary>Whether the kernels were compiled with this combination's constants folded in, rather than read at run time.</summary>
     public abstract bool IsSpecialized { get; }
-
-    /// <summary>The combinations with specialized GPU kernels registered in this process.</summary>
-    public static IReadOnlyCollection<RtnConfig> SpecializedCombinations =>
-        [.. Specialized.Keys.Order().Select(static key => new RtnConfig(key.Bits, key.GroupSize))];
-
-    /// <summary>
-    /// Called by generated module initializers with a scheme such as <c>Q4G128</c>. The first
-    /// registration of a combination wins.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void Register<TScheme>()
-        where TScheme : struct, IRtnScheme
-    {
-        var config = new RtnConfig(TScheme.Bits, TScheme.GroupSize);
-        Specialized.TryAdd(
-            (config.Bits, config.GroupSize),
-            static accelerator => new SchemeKernels<TScheme>(accelerator, TScheme.Bits, TScheme.GroupSize));
-    }
 
     /// <summary>Quantizes host memory on the device. <paramref name="options"/> only concern CPU kernels and are ignored.</summary>
     /// <exception cref="ArgumentException">A span or shape that does not fit, or a NaN or infinity (named by position).</exception>
@@ -170,10 +147,6 @@ public abstract class RtnGpuKernels : IRtnKernels
 
     internal abstract void LaunchMatMul<T>(ArrayView<T> x, int m, ArrayView<byte> packed, ArrayView<T> scales, ArrayView<T> bias, ArrayView<T> y, WeightLayout layout)
         where T : unmanaged;
-
-    /// <summary>The kernels registered for (bits, group size), or null.</summary>
-    internal static RtnGpuKernels? CreateSpecialized(RtnAccelerator accelerator, int bits, int groupSize) =>
-        Specialized.TryGetValue((bits, groupSize), out var create) ? create(accelerator) : null;
 
     private WeightLayout LayoutOf<T>(DeviceQuantizedWeight<T> weight)
         where T : unmanaged
