@@ -15,7 +15,7 @@ internal static class GpuArguments
         return new WeightLayout(bits, g, rows, columns, format);
     }
 
-    public static WeightLayout ForProduct<T>(int bits, int groupSize, int m, int rows, int columns, long xLength, long packedLength, long scaleLength, long biasLength, long yLength, RtnFormat format)
+    public static WeightLayout ForMatMul<T>(int bits, int groupSize, int m, int rows, int columns, long xLength, long packedLength, long scaleLength, long biasLength, long yLength, RtnFormat format)
         where T : unmanaged
     {
         RequireFormat(format);

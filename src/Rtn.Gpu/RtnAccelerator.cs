@@ -5,6 +5,7 @@ using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 using Rtn.Gpu.Kernels;
+using Rtn.Gpu.Launching;
 
 namespace Rtn.Gpu;
 
@@ -16,7 +17,7 @@ namespace Rtn.Gpu;
 public sealed class RtnAccelerator : IDisposable
 {
     private readonly Context context;
-    private readonly ConcurrentDictionary<Type, object> loadedKernels = new();
+    private readonly ConcurrentDictionary<Type, object> compiledKernels = new();
     private readonly ConcurrentDictionary<(int Bits, int GroupSize, bool Generic), RtnGpuKernels> kernelSets = new();
 
     private RtnAccelerator(Context context, Accelerator device, GpuBackend backend)
@@ -108,7 +109,7 @@ public sealed class RtnAccelerator : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         return kernelSets.GetOrAdd(
             (config.Bits, config.GroupSize, true),
-            key => new GpuKernelSet<RuntimeScheme>(this, key.Bits, key.GroupSize));
+            key => new SchemeKernels<RuntimeScheme>(this, key.Bits, key.GroupSize));
     }
 
     /// <summary>Copies a quantized weight to the device.</summary>
@@ -126,10 +127,10 @@ public sealed class RtnAccelerator : IDisposable
         context.Dispose();
     }
 
-    /// <summary>The kernels of type <typeparamref name="TLoaded"/> for this accelerator, created once.</summary>
-    internal TLoaded GetOrLoad<TLoaded>(Func<Accelerator, TLoaded> load)
-        where TLoaded : class =>
-        (TLoaded)loadedKernels.GetOrAdd(typeof(TLoaded), _ => load(Device));
+    /// <summary>The kernels of type <typeparamref name="TCompiled"/> for this accelerator, compiled once.</summary>
+    internal TCompiled GetOrCompile<TCompiled>(Func<Accelerator, TCompiled> compile)
+        where TCompiled : class =>
+        (TCompiled)compiledKernels.GetOrAdd(typeof(TCompiled), _ => compile(Device));
 
     /// <summary>The context settings every accelerator here uses; the PTX tests compile with the same ones.</summary>
     internal static Context.Builder Configure(Context.Builder builder) =>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 using Rtn.Gpu.Kernels;
@@ -8,16 +6,14 @@ using Rtn.Kernels;
 namespace Rtn.Gpu;
 
 /// <summary>
-/// Quantize, dequantize and the fused quantized product for one (bits, group size) combination
+/// Quantize, Dequantize and MatMul (the fused quantized product) for one (bits, group size) combination
 /// on one <see cref="RtnAccelerator"/>. The span overloads (the <see cref="IRtnKernels"/> contract)
 /// copy to the device and back and give exactly what the CPU kernels give; the overloads taking
 /// device memory leave data where it is. Quantize and dequantize are bit-exact with
-/// <see cref="RtnReference"/>; the product agrees with it within RTN-SPEC.md's tolerance.
+/// <see cref="RtnReference"/>; MatMul agrees with it within the tolerance of docs/rtn-spec.md (Linear).
 /// </summary>
-public abstract class RtnGpuKernels : IRtnKernels
+public abstract partial class RtnGpuKernels : IRtnKernels
 {
-    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), Func<RtnAccelerator, RtnGpuKernels>> Specialized = new();
-
     private protected RtnGpuKernels(RtnAccelerator accelerator) => Accelerator = accelerator;
 
     /// <summary>The accelerator these kernels run on.</summary>
@@ -31,24 +27,6 @@ public abstract class RtnGpuKernels : IRtnKernels
 
     /// <summary>Whether the kernels were compiled with this combination's constants folded in, rather than read at run time.</summary>
     public abstract bool IsSpecialized { get; }
-
-    /// <summary>The combinations with specialized GPU kernels registered in this process.</summary>
-    public static IReadOnlyCollection<RtnConfig> SpecializedCombinations =>
-        [.. Specialized.Keys.Order().Select(static key => new RtnConfig(key.Bits, key.GroupSize))];
-
-    /// <summary>
-    /// Called by generated module initializers with a scheme such as <c>Q4G128</c>. The first
-    /// registration of a combination wins.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void Register<TScheme>()
-        where TScheme : struct, IRtnScheme
-    {
-        var config = new RtnConfig(TScheme.Bits, TScheme.GroupSize);
-        Specialized.TryAdd(
-            (config.Bits, config.GroupSize),
-            static accelerator => new GpuKernelSet<TScheme>(accelerator, TScheme.Bits, TScheme.GroupSize));
-    }
 
     /// <summary>Quantizes host memory on the device. <paramref name="options"/> only concern CPU kernels and are ignored.</summary>
     /// <exception cref="ArgumentException">A span or shape that does not fit, or a NaN or infinity (named by position).</exception>
@@ -78,11 +56,11 @@ public abstract class RtnGpuKernels : IRtnKernels
         weightBuffer.View.CopyToCPU(device.DefaultStream, weights);
     }
 
-    /// <summary>The fused product on host memory. <paramref name="options"/> are ignored.</summary>
+    /// <summary>MatMul on host memory. <paramref name="options"/> are ignored.</summary>
     public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var layout = GpuArguments.ForProduct<T>(Bits, GroupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length, format);
+        var layout = GpuArguments.ForMatMul<T>(Bits, GroupSize, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length, format);
         var device = Accelerator.Device;
         using var xBuffer = Upload(x);
         using var packedBuffer = Upload(packed);
@@ -154,7 +132,7 @@ public abstract class RtnGpuKernels : IRtnKernels
             throw new ArgumentException($"A product needs a 2-D weight, but got {weight.Shape}.", nameof(weight));
         }
 
-        var layout = GpuArguments.ForProduct<T>(
+        var layout = GpuArguments.ForMatMul<T>(
             Bits, GroupSize, m, weight.Shape.Rows, weight.Shape.Columns, x.Length, weight.Packed.Length, weight.Scales.Length, bias.Length, y.Length, weight.Format);
         GpuArguments.RequireAligned(x, nameof(x));
         GpuArguments.RequireAligned(y, nameof(y));
@@ -169,10 +147,6 @@ public abstract class RtnGpuKernels : IRtnKernels
 
     internal abstract void LaunchMatMul<T>(ArrayView<T> x, int m, ArrayView<byte> packed, ArrayView<T> scales, ArrayView<T> bias, ArrayView<T> y, WeightLayout layout)
         where T : unmanaged;
-
-    /// <summary>The kernels registered for (bits, group size), or null.</summary>
-    internal static RtnGpuKernels? CreateSpecialized(RtnAccelerator accelerator, int bits, int groupSize) =>
-        Specialized.TryGetValue((bits, groupSize), out var create) ? create(accelerator) : null;
 
     private WeightLayout LayoutOf<T>(DeviceQuantizedWeight<T> weight)
         where T : unmanaged

@@ -9,7 +9,7 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
     [Fact]
     public void UploadThenDownload_KeepsEveryByte()
     {
-        var weight = RtnReference.Quantize<Half>(Values<Half>(8 * 32, seed: 1), WeightShape.Matrix(8, 32), new RtnConfig(4, 16), RtnFormat.Offset);
+        var weight = RtnReference.Quantize<Half>(RandomWeights.Uniform<Half>(8 * 32, new Random(1)), WeightShape.Matrix(8, 32), new RtnConfig(4, 16), RtnFormat.Offset);
 
         using var device = Accelerator.Upload(weight);
         var back = device.Download();
@@ -26,7 +26,7 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
     public void Quantize_DeviceStack_MatchesReference(int bits, int groupSize)
     {
         var shape = WeightShape.Stack(3, 4, 24);
-        var values = Values<BFloat16>(shape.ElementCount, seed: 2);
+        var values = RandomWeights.Uniform<BFloat16>(shape.ElementCount, new Random(2));
         var config = new RtnConfig(bits, groupSize);
         using var weights = Accelerator.Device.Allocate1D(values);
 
@@ -56,9 +56,9 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
     public void DequantizeAndMatMul_OnDevice_MatchTheHostCalls()
     {
         var config = new RtnConfig(4, 32);
-        var weight = RtnReference.Quantize<float>(Values<float>(16 * 64, seed: 3), WeightShape.Matrix(16, 64), config);
-        var x = Values<float>(3 * 64, seed: 4);
-        var bias = Values<float>(16, seed: 5);
+        var weight = RtnReference.Quantize<float>(RandomWeights.Uniform<float>(16 * 64, new Random(3)), WeightShape.Matrix(16, 64), config);
+        var x = RandomWeights.Uniform<float>(3 * 64, new Random(4));
+        var bias = RandomWeights.Uniform<float>(16, new Random(5));
         var kernels = Accelerator.KernelsFor(config);
         using var device = Accelerator.Upload(weight);
         using var dense = Accelerator.Device.Allocate1D<float>(16 * 64);
@@ -79,7 +79,7 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
     [Fact]
     public void MatMul_WeightForOtherCombination_ThrowsNamingBoth()
     {
-        var weight = RtnReference.Quantize<float>(Values<float>(4 * 16, seed: 6), WeightShape.Matrix(4, 16), new RtnConfig(8, 16));
+        var weight = RtnReference.Quantize<float>(RandomWeights.Uniform<float>(4 * 16, new Random(6)), WeightShape.Matrix(4, 16), new RtnConfig(8, 16));
         using var device = Accelerator.Upload(weight);
         using var x = Accelerator.Device.Allocate1D<float>(16);
         using var y = Accelerator.Device.Allocate1D<float>(4);
@@ -94,7 +94,7 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
     [Fact]
     public void Dequantize_DestinationOffByOneElement_ThrowsNamingAlignment()
     {
-        var weight = RtnReference.Quantize<float>(Values<float>(4 * 16, seed: 8), WeightShape.Matrix(4, 16), new RtnConfig(8, 16));
+        var weight = RtnReference.Quantize<float>(RandomWeights.Uniform<float>(4 * 16, new Random(8)), WeightShape.Matrix(4, 16), new RtnConfig(8, 16));
         using var device = Accelerator.Upload(weight);
         using var dense = Accelerator.Device.Allocate1D<float>(4 * 16 + 1);
 
@@ -103,12 +103,5 @@ public sealed class DeviceWeightTests(CpuAcceleratorFixture fixture) : IClassFix
 
         error.ParamName.ShouldBe("destination");
         error.Message.ShouldContain("16-byte boundary");
-    }
-
-    private static T[] Values<T>(int count, int seed)
-        where T : unmanaged
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(_ => Precision<T>.FromSingle((float)random.NextDouble() - 0.5f))];
     }
 }

@@ -8,15 +8,15 @@ public sealed class MatMulTests(CpuAcceleratorFixture fixture) : IClassFixture<C
 {
     [Property(MaxTest = 200)]
     public Property MatMul_Float_AgreesWithFloat64Reference() =>
-        Prop.ForAll(WeightCases.Products(ElementKind.Float), Check<float>);
+        Prop.ForAll(WeightCases.MatMulCases(ElementKind.Float), Check<float>);
 
     [Property(MaxTest = 200)]
     public Property MatMul_Half_AgreesWithFloat64Reference() =>
-        Prop.ForAll(WeightCases.Products(ElementKind.Half), Check<Half>);
+        Prop.ForAll(WeightCases.MatMulCases(ElementKind.Half), Check<Half>);
 
     [Property(MaxTest = 200)]
     public Property MatMul_BFloat16_AgreesWithFloat64Reference() =>
-        Prop.ForAll(WeightCases.Products(ElementKind.BFloat16), Check<BFloat16>);
+        Prop.ForAll(WeightCases.MatMulCases(ElementKind.BFloat16), Check<BFloat16>);
 
     [Theory]
     [InlineData(4, 8, 1)]
@@ -31,7 +31,7 @@ public sealed class MatMulTests(CpuAcceleratorFixture fixture) : IClassFixture<C
         const int rows = 6;
         const int columns = 48;
         var random = new Random(7);
-        var values = Enumerable.Range(0, rows * columns).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var values = RandomWeights.Uniform<float>(rows * columns, random);
         var weight = RtnReference.Quantize<float>(values, WeightShape.Matrix(rows, columns), new RtnConfig(bits, groupSize));
         var dense = RtnReference.Dequantize(weight);
         var x = new float[m * columns];
@@ -62,15 +62,14 @@ public sealed class MatMulTests(CpuAcceleratorFixture fixture) : IClassFixture<C
         const int rows = 64;
         const int columns = 256;
         var random = new Random(11);
-        BFloat16[] Values(int count, float scale) => [.. Enumerable.Range(0, count).Select(_ => (BFloat16)(((float)random.NextDouble() - 0.5f) * scale))];
-        var weight = RtnReference.Quantize<BFloat16>(Values(rows * columns, 0.1f), WeightShape.Matrix(rows, columns), new RtnConfig(bits, groupSize));
-        var x = Values(m * columns, 2f);
-        var bias = Values(rows, 0.5f);
+        var weight = RtnReference.Quantize<BFloat16>(RandomWeights.Uniform<BFloat16>(rows * columns, random, 0.05f), WeightShape.Matrix(rows, columns), new RtnConfig(bits, groupSize));
+        var x = RandomWeights.Uniform<BFloat16>(m * columns, random, 1f);
+        var bias = RandomWeights.Uniform<BFloat16>(rows, random, 0.25f);
         var y = new BFloat16[m * rows];
 
         fixture.Accelerator.KernelsFor(weight.Config).MatMul<BFloat16>(x, m, weight.Packed, weight.Scales, rows, columns, bias, y, RtnFormat.Signed, default);
 
-        ProductReference.RelativeError(y, ProductReference.Evaluate(weight, x, m, bias)).ShouldBeLessThanOrEqualTo(1e-2);
+        MatMulReference.RelativeError(y, MatMulReference.Evaluate(weight, x, m, bias)).ShouldBeLessThanOrEqualTo(1e-2);
     }
 
     [Fact]
@@ -84,7 +83,7 @@ public sealed class MatMulTests(CpuAcceleratorFixture fixture) : IClassFixture<C
         error.ParamName.ShouldBe("m");
     }
 
-    private void Check<T>(ProductCase c)
+    private void Check<T>(MatMulCase c)
         where T : unmanaged
     {
         var w = c.Weight;
@@ -95,6 +94,6 @@ public sealed class MatMulTests(CpuAcceleratorFixture fixture) : IClassFixture<C
 
         fixture.Accelerator.KernelsFor(w.Config).MatMul<T>(x, c.M, weight.Packed, weight.Scales, w.Rows, w.Columns, bias ?? [], y, w.Format, default);
 
-        ProductReference.RelativeError(y, ProductReference.EvaluateExact(weight, x, c.M, bias)).ShouldBeLessThanOrEqualTo(ProductReference.Tolerance<T>());
+        MatMulReference.RelativeError(y, MatMulReference.EvaluateExact(weight, x, c.M, bias)).ShouldBeLessThanOrEqualTo(MatMulReference.Tolerance<T>());
     }
 }

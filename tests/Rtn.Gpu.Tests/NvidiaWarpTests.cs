@@ -37,6 +37,6 @@ public sealed class NvidiaWarpTests(NvidiaWarpFixture fixture) : IClassFixture<N
         packed.ShouldBe(expected.Packed);
         scales.ShouldHaveSameBits(expected.Scales);
         dense.ShouldHaveSameBits(RtnReference.Dequantize(expected));
-        ProductReference.RelativeError(y, ProductReference.EvaluateExact(expected, x, 5, null)).ShouldBeLessThanOrEqualTo(1e-2);
+        MatMulReference.RelativeError(y, MatMulReference.EvaluateExact(expected, x, 5, null)).ShouldBeLessThanOrEqualTo(1e-2);
     }
 }

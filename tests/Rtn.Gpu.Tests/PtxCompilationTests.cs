@@ -28,7 +28,7 @@ public sealed class PtxCompilationTests : IDisposable
         {
             foreach (var (element, raw) in new[] { (typeof(Float32Element), typeof(float)), (typeof(Float16Element), typeof(ushort)), (typeof(BFloat16Element), typeof(ushort)) })
             {
-                foreach (var name in new[] { "QuantizeGroups", "QuantizeScales", "QuantizeCodes", "DequantizeChunks", "DequantizeElements", "MultiplyChunks", "MultiplyElements" })
+                foreach (var name in new[] { "QuantizeGroups", "QuantizeScales", "QuantizeCodes", "DequantizeChunks", "DequantizeElements", "MatMulChunks", "MatMulElements" })
                 {
                     data.Add(name, scheme, element, raw);
                 }
@@ -81,10 +81,10 @@ public sealed class PtxCompilationTests : IDisposable
     {
         var owner = name.StartsWith("Quantize", StringComparison.Ordinal) ? typeof(QuantizeKernels)
             : name.StartsWith("Dequantize", StringComparison.Ordinal) ? typeof(DequantizeKernels)
-            : typeof(ProductKernels);
+            : typeof(MatMulKernels);
         var definition = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
-        var method = name == "MultiplyChunks"
-            ? definition.MakeGenericMethod(scheme, element, raw, typeof(FourRows))
+        var method = name == "MatMulChunks"
+            ? definition.MakeGenericMethod(scheme, element, raw, typeof(FourActivationRows))
             : definition.MakeGenericMethod(scheme, element, raw);
         var entry = method.GetParameters()[0].ParameterType == typeof(Index1D)
             ? EntryPointDescription.FromImplicitlyGroupedKernel(method)

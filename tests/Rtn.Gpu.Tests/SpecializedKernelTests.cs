@@ -60,8 +60,8 @@ public sealed class SpecializedKernelTests(CpuAcceleratorFixture fixture) : ICla
         where T : unmanaged
     {
         var random = new Random(seed);
-        var weights = Enumerable.Range(0, rows * columns).Select(_ => Precision<T>.FromSingle((float)random.NextDouble() - 0.5f)).ToArray();
-        var x = Enumerable.Range(0, m * columns).Select(_ => Precision<T>.FromSingle((float)random.NextDouble() - 0.5f)).ToArray();
+        var weights = RandomWeights.Uniform<T>(rows * columns, random);
+        var x = RandomWeights.Uniform<T>(m * columns, random);
         var specialized = Run(fixture.Accelerator.KernelsFor(config), weights, x, rows, columns, m);
         var generic = Run(fixture.Accelerator.GenericKernelsFor(config), weights, x, rows, columns, m);
 

@@ -11,7 +11,7 @@ public enum ElementKind
     BFloat16,
 }
 
-/// <summary>How the values of one quantization group are drawn: each style aims at a rule of RTN-SPEC.md.</summary>
+/// <summary>How the values of one quantization group are drawn: each style aims at a rule of docs/rtn-spec.md.</summary>
 public enum GroupStyle
 {
     /// <summary>Uniform in ±10^e.</summary>
@@ -48,8 +48,8 @@ public sealed record WeightCase(int Bits, int GroupSize, int Rows, int Columns, 
         string.Create(CultureInfo.InvariantCulture, $"Q{Bits} g={GroupSize} [{Rows}, {Columns}] {Format} styles={string.Join(",", Styles)} values={string.Join(" ", Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}");
 }
 
-/// <summary>An activation matrix and bias for a product case.</summary>
-public sealed record ProductCase(WeightCase Weight, int M, float[] X, float[]? Bias)
+/// <summary>An activation matrix and bias for a MatMul case.</summary>
+public sealed record MatMulCase(WeightCase Weight, int M, float[] X, float[]? Bias)
 {
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"m={M} bias={(Bias is null ? "none" : "yes")} {Weight}");
@@ -67,14 +67,14 @@ public static class WeightCases
     /// At least four outputs, so that the relative Frobenius error is not the error of one sum
     /// that happens to cancel to almost nothing.
     /// </summary>
-    public static Arbitrary<ProductCase> Products(ElementKind kind) =>
+    public static Arbitrary<MatMulCase> MatMulCases(ElementKind kind) =>
         (from weight in WeightGen(kind, allStyles: false)
          from drawn in Gen.Frequency((3, Gen.Constant(1)), (5, Gen.Choose(2, 9)))
          let m = drawn * weight.Rows >= 4 ? drawn : (3 + weight.Rows) / weight.Rows
          from x in Gen.ArrayOf(Uniform(1f), m * weight.Columns)
          from hasBias in Gen.Elements(true, false)
          from bias in Gen.ArrayOf(Uniform(1f), weight.Rows)
-         select new ProductCase(weight, m, Round(kind, x), hasBias ? Round(kind, bias) : null)).ToArbitrary();
+         select new MatMulCase(weight, m, Round(kind, x), hasBias ? Round(kind, bias) : null)).ToArbitrary();
 
     private static Gen<WeightCase> WeightGen(ElementKind kind, bool allStyles) =>
         from bits in Gen.Elements(4, 8)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Rtn.Cli.Benchmarking;
+using Rtn.Cli.Diagnostics.Benchmarks;
 using Rtn.Cli.Pipeline.Formats;
 using Rtn.Cli.Rendering;
 using Rtn.Safetensors;
@@ -9,7 +9,7 @@ namespace Rtn.Cli.Commands;
 /// <summary>How <c>rtn bench --device gpu</c> reports.</summary>
 internal static partial class BenchCommand
 {
-    private static void ReportGpu(ToolConsole console, DeviceBenchResult result, bool asJson)
+    private static void ReportGpu(ToolConsole console, GpuBenchResult result, bool asJson)
     {
         if (asJson)
         {
@@ -32,7 +32,7 @@ internal static partial class BenchCommand
         }
     }
 
-    private static ReportTable Table(DeviceBenchResult result)
+    private static ReportTable Table(GpuBenchResult result)
     {
         var s = result.Settings;
         var table = new ReportTable(
@@ -44,17 +44,17 @@ internal static partial class BenchCommand
             new ReportColumn("Throughput", Numeric: true),
             new ReportColumn("Copy", Numeric: true),
             new ReportColumn("Of copy", Numeric: true));
-        foreach (var row in result.Measurements.Select(m => m.Row))
+        foreach (var timing in result.Measurements.Select(m => m.Timing))
         {
             table.AddRow(
-                row.Name, Units.Seconds(row.Seconds), Units.Bytes(row.Bytes), Units.Throughput(row.Bytes, row.Seconds),
-                Units.Throughput(row.CopyGigabytesPerSecond * 1e9, 1), Units.Percent(row.RatioToCopy));
+                timing.Name, Units.Seconds(timing.Seconds), Units.Bytes(timing.Bytes), Units.Throughput(timing.Bytes, timing.Seconds),
+                Units.Throughput(timing.CopyGigabytesPerSecond * 1e9, 1), Units.Percent(timing.RatioToCopy));
         }
 
         return table;
     }
 
-    private static string Json(DeviceBenchResult result) => JsonSerializer.Serialize(
+    private static string Json(GpuBenchResult result) => JsonSerializer.Serialize(
         new
         {
             device = "gpu",
@@ -71,14 +71,14 @@ internal static partial class BenchCommand
             iterations = result.Iterations,
             measurements = result.Measurements.Select(m => new
             {
-                kernel = m.Row.Name,
+                kernel = m.Timing.Name,
                 rows = m.Rows,
                 columns = m.Columns,
-                bytesPerCall = m.Row.Bytes,
-                secondsPerCall = m.Row.Seconds,
-                gigabytesPerSecond = m.Row.GigabytesPerSecond,
-                copyGigabytesPerSecond = m.Row.CopyGigabytesPerSecond,
-                ratioToCopy = m.Row.RatioToCopy,
+                bytesPerCall = m.Timing.Bytes,
+                secondsPerCall = m.Timing.Seconds,
+                gigabytesPerSecond = m.Timing.GigabytesPerSecond,
+                copyGigabytesPerSecond = m.Timing.CopyGigabytesPerSecond,
+                ratioToCopy = m.Timing.RatioToCopy,
             }),
         },
         JsonOptions);

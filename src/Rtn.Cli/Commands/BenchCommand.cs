@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Rtn.Cli.Benchmarking;
-using Rtn.Cli.Pipeline.Formats;
+using Rtn.Cli.Diagnostics.Benchmarks;
 using Rtn.Cli.Rendering;
-using Rtn.Safetensors;
 
 namespace Rtn.Cli.Commands;
 
@@ -34,8 +32,8 @@ internal static partial class BenchCommand
         var rows = CommonOptions.Positive(new Option<int?>("--rows")
         {
             HelpName = "N",
-            Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(DeviceBenchmark.DeviceShapes)} "
-                + $"({Describe(DeviceBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
+            Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(GpuBenchmark.DeviceShapes)} "
+                + $"({Describe(GpuBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
         });
         var columns = CommonOptions.Positive(new Option<int?>("--columns")
         {
@@ -86,7 +84,7 @@ internal static partial class BenchCommand
             var (rowCount, columnCount) = (parse.GetValue(rows), parse.GetValue(columns));
             var shape = (Rows: rowCount ?? DefaultSide, Columns: columnCount ?? DefaultSide);
             (int Rows, int Columns)[]? shapes = onGpu && rowCount is null && columnCount is null ? null : [shape];
-            foreach (var (r, c) in shapes ?? [.. DeviceBenchmark.DeviceShapes, .. DeviceBenchmark.CpuAcceleratorShapes])
+            foreach (var (r, c) in shapes ?? [.. GpuBenchmark.DeviceShapes, .. GpuBenchmark.CpuAcceleratorShapes])
             {
                 Validate(config, r, c);
             }
@@ -94,89 +92,22 @@ internal static partial class BenchCommand
             var (codeFormat, elementType, asJson) = (CommonOptions.FormatOf(parse.GetValue(format)), CommonOptions.DTypeOf(parse.GetValue(dtype)), parse.GetValue(json));
             if (onGpu)
             {
-                var settings = new DeviceBenchSettings(
+                var settings = new GpuBenchSettings(
                     config, codeFormat, elementType, shapes, parse.GetValue(m), parse.GetValue(iterations), CommonOptions.BackendOf(parse.GetValue(backend)));
-                ReportGpu(console, DeviceBenchmark.Run(settings, asJson ? null : console.Line), asJson);
+                ReportGpu(console, GpuBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
             else
             {
-                var settings = new BenchSettings(
+                var settings = new CpuBenchSettings(
                     config, codeFormat, elementType, shape.Rows, shape.Columns,
                     (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
-                ReportCpu(console, KernelBenchmark.Run(settings, asJson ? null : console.Line), asJson);
+                ReportCpu(console, CpuBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
 
             return ExitCodes.Success;
         }));
         return command;
     }
-
-    private static void ReportCpu(ToolConsole console, BenchResult result, bool asJson)
-    {
-        if (asJson)
-        {
-            console.Out.WriteLine(Json(result));
-            return;
-        }
-
-        console.Table(Table(result));
-        console.Line("Copy: the same bytes moved by a parallel memory copy in the same run. Ratio: kernel time / copy time (1.00× is memory speed).");
-    }
-
-    private static ReportTable Table(BenchResult result)
-    {
-        var s = result.Settings;
-        var table = new ReportTable(
-            $"{s.Config.Name} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices}, "
-            + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Tier}, {result.Threads} thread(s)",
-            new ReportColumn("Operation"),
-            new ReportColumn("Time/matrix", Numeric: true),
-            new ReportColumn("Bytes/matrix", Numeric: true),
-            new ReportColumn("Throughput", Numeric: true),
-            new ReportColumn("Gweights/s", Numeric: true),
-            new ReportColumn("Copy", Numeric: true),
-            new ReportColumn("Ratio", Numeric: true),
-            new ReportColumn("Calls", Numeric: true));
-        foreach (var m in result.Measurements)
-        {
-            table.AddRow(
-                m.Operation, Units.Seconds(m.Seconds), Units.Bytes(m.Bytes), Units.Throughput(m.Bytes, m.Seconds),
-                (m.WeightsPerSecond / 1e9).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
-                Units.Throughput(m.Bytes, m.CopySeconds), Units.Ratio(m.Ratio), Units.Count(m.Calls));
-        }
-
-        return table;
-    }
-
-    private static string Json(BenchResult result) => JsonSerializer.Serialize(
-        new
-        {
-            device = "cpu",
-            scheme = result.Settings.Config.Name,
-            bits = result.Settings.Config.Bits,
-            groupSize = result.Settings.Config.GroupSize,
-            format = QuantizationMetadata.FormatName(result.Settings.Format),
-            dtype = result.Settings.DType.HeaderName(),
-            rows = result.Settings.Rows,
-            columns = result.Settings.Columns,
-            matrices = result.Matrices,
-            specialized = result.Specialized,
-            tier = result.Tier.ToString(),
-            threads = result.Threads,
-            measurements = result.Measurements.Select(m => new
-            {
-                operation = m.Operation,
-                secondsPerMatrix = m.Seconds,
-                bytesPerMatrix = m.Bytes,
-                gigabytesPerSecond = m.GigabytesPerSecond,
-                weightsPerSecond = m.WeightsPerSecond,
-                copySecondsPerMatrix = m.CopySeconds,
-                copyGigabytesPerSecond = m.CopyGigabytesPerSecond,
-                ratio = m.Ratio,
-                calls = m.Calls,
-            }),
-        },
-        JsonOptions);
 
     private static void Validate(RtnConfig config, int rows, int columns)
     {

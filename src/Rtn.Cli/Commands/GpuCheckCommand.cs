@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Rtn.Cli.Devices;
+using Rtn.Cli.Diagnostics;
+using Rtn.Cli.Diagnostics.SelfChecks;
 using Rtn.Cli.Rendering;
-using Rtn.Gpu;
 
 namespace Rtn.Cli.Commands;
 
@@ -62,7 +62,7 @@ internal static class GpuCheckCommand
         return command;
     }
 
-    private static ReportTable Table(string title, IReadOnlyList<GpuCheckRow> results)
+    private static ReportTable Table(string title, IReadOnlyList<GpuSelfCheckRow> results)
     {
         var table = new ReportTable(
             title,

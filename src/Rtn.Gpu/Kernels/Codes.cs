@@ -3,7 +3,7 @@ using ILGPU;
 namespace Rtn.Gpu.Kernels;
 
 /// <summary>
-/// The arithmetic of one code: RTN-SPEC.md's quantize rule, and packing and unpacking in registers.
+/// The arithmetic of one code: the quantize rule of docs/rtn-spec.md (Quantize), and packing and unpacking in registers.
 /// 4-bit codes go low nibble first; bytes go little-endian into wider words, so a word read from
 /// the packed bytes holds its codes in order from the least significant bits.
 /// </summary>

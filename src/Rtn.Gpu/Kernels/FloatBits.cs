@@ -87,6 +87,12 @@ internal static class FloatBits
     /// carries into the upper half exactly when the dropped half is above one half, or equal to it
     /// with an odd kept half; a carry out of the mantissa bumps the exponent, up to infinity.
     /// </summary>
+    /// <remarks>
+    /// The same rounding as the host's <see cref="BFloat16"/>, written again on purpose: this body
+    /// runs inside the kernels, which ILGPU compiles to PTX or OpenCL, and device code can call
+    /// neither the host's scalar conversion nor its vector code. The rounding rule both follow is
+    /// the one of docs/rtn-spec.md (Quantize: results rounded to T to nearest, ties to even).
+    /// </remarks>
     public static ushort SingleToBFloat16(float value)
     {
         var bits = Interop.FloatAsInt(value);

@@ -3,17 +3,6 @@ using Rtn.Kernels;
 namespace Rtn.Gpu.Kernels;
 
 /// <summary>
-/// A combination known only at run time. Its zero constants tell <see cref="WeightLayout"/> to use
-/// the values passed with each launch; a generated scheme's constants fold into the kernel instead.
-/// </summary>
-internal readonly struct RuntimeScheme : IRtnScheme
-{
-    public static int Bits => 0;
-
-    public static int GroupSize => 0;
-}
-
-/// <summary>
 /// What every kernel launch is told about the weight, passed by value. The bits and group size
 /// here are the run-time values; kernels read them through <see cref="BitsOf{TScheme}"/> and
 /// <see cref="GroupSizeOf{TScheme}"/>, which prefer the scheme's compile-time constants.
@@ -60,7 +49,7 @@ internal readonly struct WeightLayout
     /// <summary>Bits per code: the scheme's constant, or the run-time value for <see cref="RuntimeScheme"/>.</summary>
     public static int BitsOf<TScheme>(WeightLayout layout)
         where TScheme : struct, IRtnScheme =>
-        TScheme.Bits != 0 ? TScheme.Bits : layout.Bits;
+        TScheme.Bits != RuntimeScheme.NotFixed ? TScheme.Bits : layout.Bits;
 
     /// <summary>Columns per scale: the scheme's constant, or the run-time value when per row or for <see cref="RuntimeScheme"/>.</summary>
     public static int GroupSizeOf<TScheme>(WeightLayout layout)

@@ -10,10 +10,10 @@ public class AllocationTests
         const int Rows = 64, Columns = 256;
         var kernels = RtnKernels.For(bits, 128);
         var options = new KernelOptions { MaxThreads = 1 };
-        var weights = RandomWeights.Activations<BFloat16>(Rows * Columns, new Random(1));
+        var weights = RandomWeights.Normal<BFloat16>(Rows * Columns, new Random(1));
         var packed = new byte[Rows * Columns * bits / 8];
         var scales = new BFloat16[Rows * Columns / 128];
-        var x = RandomWeights.Activations<BFloat16>(8 * Columns, new Random(2));
+        var x = RandomWeights.Normal<BFloat16>(8 * Columns, new Random(2));
         var y = new BFloat16[8 * Rows];
 
         void Calls()

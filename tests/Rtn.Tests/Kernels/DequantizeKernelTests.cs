@@ -35,7 +35,7 @@ public class DequantizeKernelTests : KernelTests
     private static void DequantizeMatchesReference<T>(KernelCase c)
         where T : unmanaged
     {
-        var weights = RandomWeights.Generate<T>(c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
+        var weights = RandomWeights.GroupKinds<T>(c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
         var quantized = RtnReference.Quantize<T>(weights, c.Shape, c.Config, c.Format);
         CheckDequantize(c, quantized.Packed, quantized.Scales);
     }

@@ -8,7 +8,7 @@ public class KernelErrorTests : KernelTests
     public void Quantize_NonFiniteValues_ThrowsNamingTheFirstPosition(KernelCase c)
     {
         var random = new Random(c.Seed);
-        var weights = RandomWeights.Activations<Half>(c.Rows * c.Columns, random);
+        var weights = RandomWeights.Normal<Half>(c.Rows * c.Columns, random);
         var positions = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(weights.Length)).ToArray();
         Half[] specials = [Half.NaN, Half.PositiveInfinity, Half.NegativeInfinity];
         foreach (var position in positions)

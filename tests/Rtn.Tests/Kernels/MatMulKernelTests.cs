@@ -77,10 +77,10 @@ public class MatMulKernelTests : KernelTests
     {
         var w = c.Weights;
         var random = new Random(w.Seed);
-        var weights = RandomWeights.Generate<T>(w.Rows, w.Columns, w.G, w.Bits, random, extremes: false);
+        var weights = RandomWeights.GroupKinds<T>(w.Rows, w.Columns, w.G, w.Bits, random, extremes: false);
         var weight = RtnReference.Quantize<T>(weights, w.Shape, w.Config, w.Format);
-        var bias = c.WithBias ? RandomWeights.Activations<T>(w.Rows, random) : [];
-        return (RandomWeights.Activations<T>(c.M * w.Columns, random), weight, bias);
+        var bias = c.WithBias ? RandomWeights.Normal<T>(w.Rows, random) : [];
+        return (RandomWeights.Normal<T>(c.M * w.Columns, random), weight, bias);
     }
 
     private static T[] MatMul<T>(KernelCase c, T[] x, int m, QuantizedWeight<T> weight, T[] bias)

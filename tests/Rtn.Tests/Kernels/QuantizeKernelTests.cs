@@ -19,7 +19,7 @@ public class QuantizeKernelTests : KernelTests
         // An [E, R, C] stack is handed to the kernels as E·R rows.
         var experts = 1 + (c.Seed % 3);
         var stack = WeightShape.Stack(experts, c.Rows, c.Columns);
-        var weights = RandomWeights.Generate<BFloat16>(experts * c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
+        var weights = RandomWeights.GroupKinds<BFloat16>(experts * c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
         var expected = RtnReference.Quantize<BFloat16>(weights, stack, c.Config, c.Format);
 
         var packed = new byte[expected.Packed.Length];
@@ -107,7 +107,7 @@ public class QuantizeKernelTests : KernelTests
     private static void QuantizeMatchesReference<T>(KernelCase c)
         where T : unmanaged
     {
-        var weights = RandomWeights.Generate<T>(c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
+        var weights = RandomWeights.GroupKinds<T>(c.Rows, c.Columns, c.G, c.Bits, new Random(c.Seed));
         var expected = RtnReference.Quantize<T>(weights, c.Shape, c.Config, c.Format);
 
         // Stale bytes in the outputs must not leak into the result.

@@ -11,7 +11,7 @@ public class RtnExpertLinearTests
     {
         var experts = 1 + (layer.Seed % 3);
         var (rows, columns) = (layer.OutputSize, layer.InputSize);
-        var stack = TestWeights.Create<Half>(layer.Seed, experts * rows * columns);
+        var stack = RandomWeights.LayerLike<Half>(layer.Seed, experts * rows * columns);
         var expected = RtnReference.Quantize<Half>(stack, WeightShape.Stack(experts, rows, columns), layer.Config, layer.Format);
         var layerUnderTest = new RtnExpertLinear<Half>(experts, columns, layer.Partitions, layer.Config, layer.Format);
 
@@ -31,8 +31,8 @@ public class RtnExpertLinearTests
     {
         const int experts = 2;
         var (rows, columns) = (layer.OutputSize, layer.InputSize);
-        var stack = TestWeights.Create<float>(layer.Seed, experts * rows * columns);
-        var x = TestWeights.Create<float>(layer.Seed + 1, 2 * columns);
+        var stack = RandomWeights.LayerLike<float>(layer.Seed, experts * rows * columns);
+        var x = RandomWeights.LayerLike<float>(layer.Seed + 1, 2 * columns);
         var layerUnderTest = new RtnExpertLinear<float>(experts, columns, layer.Partitions, layer.Config, layer.Format);
         for (var e = 0; e < experts; e++)
         {
@@ -45,7 +45,7 @@ public class RtnExpertLinearTests
             layerUnderTest.Forward(e, x, 2, y);
 
             var expertWeight = RtnReference.Quantize<float>(stack.AsSpan(e * rows * columns, rows * columns), WeightShape.Matrix(rows, columns), layer.Config, layer.Format);
-            TestWeights.ProductError<float>(y, RtnReference.Linear<float>(x, 2, expertWeight), x, 2, expertWeight).ShouldBeLessThanOrEqualTo(1e-5);
+            ProductAccuracy.Error<float>(y, RtnReference.Linear<float>(x, 2, expertWeight), x, 2, expertWeight).ShouldBeLessThanOrEqualTo(1e-5);
         }
     }
 

@@ -123,7 +123,7 @@ public class RtnLinearTests
     private static void PartitionsEqualWholeMatrix<T>(LayerCase layer)
         where T : unmanaged
     {
-        var whole = TestWeights.Create<T>(layer.Seed, layer.OutputSize * layer.InputSize);
+        var whole = RandomWeights.LayerLike<T>(layer.Seed, layer.OutputSize * layer.InputSize);
         var expected = RtnReference.Quantize<T>(whole, WeightShape.Matrix(layer.OutputSize, layer.InputSize), layer.Config, layer.Format);
         var linear = new RtnLinear<T>(layer.InputSize, layer.Partitions, layer.Config, layer.Format);
 
@@ -143,9 +143,9 @@ public class RtnLinearTests
         var random = new Random(layer.Seed);
         var m = 1 + random.Next(3);
         var hasBias = random.Next(2) == 0;
-        var weights = TestWeights.Create<T>(layer.Seed, layer.OutputSize * layer.InputSize);
-        var x = TestWeights.Create<T>(layer.Seed + 1, m * layer.InputSize);
-        var bias = hasBias ? TestWeights.Create<T>(layer.Seed + 2, layer.OutputSize) : [];
+        var weights = RandomWeights.LayerLike<T>(layer.Seed, layer.OutputSize * layer.InputSize);
+        var x = RandomWeights.LayerLike<T>(layer.Seed + 1, m * layer.InputSize);
+        var bias = hasBias ? RandomWeights.LayerLike<T>(layer.Seed + 2, layer.OutputSize) : [];
         var linear = new RtnLinear<T>(layer.InputSize, layer.Partitions, layer.Config, layer.Format, hasBias);
         linear.Load(weights);
         if (hasBias)
@@ -158,6 +158,6 @@ public class RtnLinearTests
 
         var reference = RtnReference.Quantize<T>(weights, WeightShape.Matrix(layer.OutputSize, layer.InputSize), layer.Config, layer.Format);
         var expected = RtnReference.Linear<T>(x, m, reference, bias);
-        TestWeights.ProductError<T>(y, expected, x, m, reference, bias).ShouldBeLessThanOrEqualTo(TestWeights.ProductTolerance<T>());
+        ProductAccuracy.Error<T>(y, expected, x, m, reference, bias).ShouldBeLessThanOrEqualTo(ProductAccuracy.Tolerance<T>());
     }
 }

@@ -40,11 +40,11 @@ public class TensorParallelTests
     {
         var layer = parallel.Layer;
         var partitions = PartitionWeights(layer);
-        var bias = TestWeights.Create<float>(layer.Seed + 2, layer.OutputSize);
+        var bias = RandomWeights.LayerLike<float>(layer.Seed + 2, layer.OutputSize);
         var whole = new RtnLinear<float>(layer.InputSize, layer.Partitions, layer.Config, layer.Format, hasBias: true);
-        whole.Load(TestWeights.Create<float>(layer.Seed, layer.OutputSize * layer.InputSize));
+        whole.Load(RandomWeights.LayerLike<float>(layer.Seed, layer.OutputSize * layer.InputSize));
         whole.LoadBias(bias);
-        var x = TestWeights.Create<float>(layer.Seed + 1, layer.InputSize);
+        var x = RandomWeights.LayerLike<float>(layer.Seed + 1, layer.InputSize);
         var expected = new float[layer.OutputSize];
         whole.Forward(x, 1, expected);
 
@@ -67,7 +67,7 @@ public class TensorParallelTests
                 y.AsSpan(localStart, count).CopyTo(reassembled.AsSpan(wholeStart, count));
             }
 
-            TestWeights.ProductError<float>(reassembled, expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
+            ProductAccuracy.Error<float>(reassembled, expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -76,9 +76,9 @@ public class TensorParallelTests
     {
         var layer = parallel.Layer;
         var (rows, columns) = (layer.OutputSize, layer.InputSize);
-        var weights = TestWeights.Create<float>(layer.Seed, rows * columns);
-        var bias = TestWeights.Create<float>(layer.Seed + 2, rows);
-        var x = TestWeights.Create<float>(layer.Seed + 1, columns);
+        var weights = RandomWeights.LayerLike<float>(layer.Seed, rows * columns);
+        var bias = RandomWeights.LayerLike<float>(layer.Seed + 2, rows);
+        var x = RandomWeights.LayerLike<float>(layer.Seed + 1, columns);
         var whole = new RtnLinear<float>(columns, [rows], layer.Config, layer.Format, hasBias: true);
         whole.Load(weights);
         whole.LoadBias(bias);
@@ -110,7 +110,7 @@ public class TensorParallelTests
             }
         }
 
-        TestWeights.ProductError<float>([.. sum.Select(v => (float)v)], expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
+        ProductAccuracy.Error<float>([.. sum.Select(v => (float)v)], expected, x, 1, whole.Weight, bias).ShouldBeLessThanOrEqualTo(1e-5);
     }
 
     [Fact]
@@ -152,13 +152,13 @@ public class TensorParallelTests
     private static RtnLinear<float> WholeLayer(LayerCase layer)
     {
         var whole = new RtnLinear<float>(layer.InputSize, layer.Partitions, layer.Config, layer.Format);
-        whole.Load(TestWeights.Create<float>(layer.Seed, layer.OutputSize * layer.InputSize));
+        whole.Load(RandomWeights.LayerLike<float>(layer.Seed, layer.OutputSize * layer.InputSize));
         return whole;
     }
 
     private static float[][] PartitionWeights(LayerCase layer)
     {
-        var weights = TestWeights.Create<float>(layer.Seed, layer.OutputSize * layer.InputSize);
+        var weights = RandomWeights.LayerLike<float>(layer.Seed, layer.OutputSize * layer.InputSize);
         var start = 0;
         var result = new float[layer.Partitions.Length][];
         for (var i = 0; i < result.Length; i++)

@@ -11,7 +11,7 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Open_SingleFile_HasOneFileAndItsTensors()
     {
-        var path = CheckpointFiles.Write(_folder.File("weights.safetensors"), "a", "bb");
+        var path = CheckpointFiles.Write(_folder["weights.safetensors"], "a", "bb");
 
         using var checkpoint = SafetensorsCheckpoint.Open(path);
 
@@ -24,15 +24,15 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Open_FolderWithIndex_UsesTheIndexAndItsShards()
     {
-        CheckpointFiles.Write(_folder.File("model-00002-of-00002.safetensors"), "lm_head.weight");
-        CheckpointFiles.Write(_folder.File("model-00001-of-00002.safetensors"), "embed.weight", "norm");
-        CheckpointFiles.Write(_folder.File(SafetensorsCheckpoint.DefaultFileName), "ignored");
+        CheckpointFiles.Write(_folder["model-00002-of-00002.safetensors"], "lm_head.weight");
+        CheckpointFiles.Write(_folder["model-00001-of-00002.safetensors"], "embed.weight", "norm");
+        CheckpointFiles.Write(_folder[SafetensorsCheckpoint.DefaultFileName], "ignored");
         new SafetensorsIndex(new Dictionary<string, string>
         {
             ["lm_head.weight"] = "model-00002-of-00002.safetensors",
             ["embed.weight"] = "model-00001-of-00002.safetensors",
             ["norm"] = "model-00001-of-00002.safetensors",
-        }, totalSize: 3).Write(_folder.File(SafetensorsIndex.DefaultFileName));
+        }, totalSize: 3).Write(_folder[SafetensorsIndex.DefaultFileName]);
 
         using var checkpoint = SafetensorsCheckpoint.Open(_folder.Path);
 
@@ -48,33 +48,33 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Open_IndexFilePath_OpensItsCheckpoint()
     {
-        CheckpointFiles.Write(_folder.File("s.safetensors"), "x");
-        var indexPath = _folder.File("custom.safetensors.index.json");
+        CheckpointFiles.Write(_folder["s.safetensors"], "x");
+        var indexPath = _folder["custom.safetensors.index.json"];
         new SafetensorsIndex(new Dictionary<string, string> { ["x"] = "s.safetensors" }).Write(indexPath);
 
         using var checkpoint = SafetensorsCheckpoint.Open(indexPath);
 
         checkpoint.Index.ShouldNotBeNull();
-        checkpoint["x"].File.Path.ShouldBe(_folder.File("s.safetensors"));
+        checkpoint["x"].File.Path.ShouldBe(_folder["s.safetensors"]);
     }
 
     [Fact]
     public void Open_FolderWithModelFile_UsesOnlyIt()
     {
-        CheckpointFiles.Write(_folder.File(SafetensorsCheckpoint.DefaultFileName), "w");
-        CheckpointFiles.Write(_folder.File("adapter.safetensors"), "w");
+        CheckpointFiles.Write(_folder[SafetensorsCheckpoint.DefaultFileName], "w");
+        CheckpointFiles.Write(_folder["adapter.safetensors"], "w");
 
         using var checkpoint = SafetensorsCheckpoint.Open(_folder.Path);
 
-        checkpoint.Files.ShouldHaveSingleItem().Path.ShouldBe(_folder.File(SafetensorsCheckpoint.DefaultFileName));
+        checkpoint.Files.ShouldHaveSingleItem().Path.ShouldBe(_folder[SafetensorsCheckpoint.DefaultFileName]);
     }
 
     [Fact]
     public void Open_FolderOfFiles_OpensAllInNameOrder()
     {
-        CheckpointFiles.Write(_folder.File("part-b.safetensors"), "b");
-        CheckpointFiles.Write(_folder.File("part-a.safetensors"), "a");
-        File.WriteAllText(_folder.File("config.json"), "{}");
+        CheckpointFiles.Write(_folder["part-b.safetensors"], "b");
+        CheckpointFiles.Write(_folder["part-a.safetensors"], "a");
+        File.WriteAllText(_folder["config.json"], "{}");
 
         using var checkpoint = SafetensorsCheckpoint.Open(_folder.Path);
 
@@ -85,12 +85,12 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Open_SameTensorInTwoFiles_FailsNamingBoth()
     {
-        CheckpointFiles.Write(_folder.File("one.safetensors"), "w");
-        CheckpointFiles.Write(_folder.File("two.safetensors"), "w");
+        CheckpointFiles.Write(_folder["one.safetensors"], "w");
+        CheckpointFiles.Write(_folder["two.safetensors"], "w");
 
         var error = Should.Throw<SafetensorsFormatException>(() => SafetensorsCheckpoint.Open(_folder.Path));
 
-        error.Message.ShouldBe($"{_folder.File("two.safetensors")}: tensor 'w' is also in {_folder.File("one.safetensors")}");
+        error.Message.ShouldBe($"{_folder["two.safetensors"]}: tensor 'w' is also in {_folder["one.safetensors"]}");
     }
 
     [Fact]
@@ -102,13 +102,13 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Open_MissingPath_ThrowsFileNotFound()
     {
-        Should.Throw<FileNotFoundException>(() => SafetensorsCheckpoint.Open(_folder.File("nothing")));
+        Should.Throw<FileNotFoundException>(() => SafetensorsCheckpoint.Open(_folder["nothing"]));
     }
 
     [Fact]
     public void Indexer_UnknownTensor_FailsNamingCheckpoint()
     {
-        var path = CheckpointFiles.Write(_folder.File("w.safetensors"), "a");
+        var path = CheckpointFiles.Write(_folder["w.safetensors"], "a");
         using var checkpoint = SafetensorsCheckpoint.Open(path);
 
         Should.Throw<KeyNotFoundException>(() => checkpoint["b"]).Message.ShouldBe($"{path} has no tensor 'b'.");
@@ -117,8 +117,8 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     [Fact]
     public void Dispose_ClosesEveryFile()
     {
-        CheckpointFiles.Write(_folder.File("a.safetensors"), "a");
-        CheckpointFiles.Write(_folder.File("b.safetensors"), "b");
+        CheckpointFiles.Write(_folder["a.safetensors"], "a");
+        CheckpointFiles.Write(_folder["b.safetensors"], "b");
         var checkpoint = SafetensorsCheckpoint.Open(_folder.Path);
         var tensor = checkpoint["b"];
 

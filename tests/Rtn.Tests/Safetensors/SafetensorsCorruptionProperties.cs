@@ -30,7 +30,7 @@ public sealed class SafetensorsCorruptionProperties
     public void Open_DamagedFile_SucceedsOrGivesFormatException(Corruption corruption)
     {
         using var folder = new TempFolder();
-        var path = folder.File("damaged.safetensors");
+        var path = folder["damaged.safetensors"];
         var bytes = Damage(WriteValid(path, corruption.Set), corruption.Kind, new Random(corruption.Seed));
         File.WriteAllBytes(path, bytes);
 

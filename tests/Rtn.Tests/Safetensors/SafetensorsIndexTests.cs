@@ -12,9 +12,9 @@ public sealed class SafetensorsIndexTests : IDisposable
     [Fact]
     public void Load_HuggingFaceStyleIndex_ReadsMapAndMetadata()
     {
-        CheckpointFiles.Write(_folder.File("model-00001-of-00002.safetensors"), "embed.weight", "layers.0.weight");
-        CheckpointFiles.Write(_folder.File("model-00002-of-00002.safetensors"), "lm_head.weight");
-        var path = _folder.File(SafetensorsIndex.DefaultFileName);
+        CheckpointFiles.Write(_folder["model-00001-of-00002.safetensors"], "embed.weight", "layers.0.weight");
+        CheckpointFiles.Write(_folder["model-00002-of-00002.safetensors"], "lm_head.weight");
+        var path = _folder[SafetensorsIndex.DefaultFileName];
         File.WriteAllText(path, """
             {
               "metadata": {"total_size": 3, "total_parameters": 3, "format": "pt"},
@@ -39,14 +39,14 @@ public sealed class SafetensorsIndexTests : IDisposable
     [Fact]
     public void Write_ThenLoad_RoundTrips()
     {
-        CheckpointFiles.Write(_folder.File("b.safetensors"), "y");
-        CheckpointFiles.Write(_folder.File("a.safetensors"), "x", "z");
+        CheckpointFiles.Write(_folder["b.safetensors"], "y");
+        CheckpointFiles.Write(_folder["a.safetensors"], "x", "z");
         using var extra = JsonDocument.Parse("""{"note": [1, "two"]}""");
         var written = new SafetensorsIndex(
             new Dictionary<string, string> { ["z"] = "a.safetensors", ["y"] = "b.safetensors", ["x"] = "a.safetensors" },
             totalSize: 3,
             new Dictionary<string, JsonElement> { ["note"] = extra.RootElement.GetProperty("note") });
-        var path = _folder.File(SafetensorsIndex.DefaultFileName);
+        var path = _folder[SafetensorsIndex.DefaultFileName];
 
         written.Write(path);
         var read = SafetensorsIndex.Load(path);
@@ -54,14 +54,14 @@ public sealed class SafetensorsIndexTests : IDisposable
         read.WeightMap.ShouldBe(written.WeightMap, ignoreOrder: true);
         read.TotalSize.ShouldBe(3);
         JsonElement.DeepEquals(read.OtherMetadata["note"], extra.RootElement.GetProperty("note")).ShouldBeTrue();
-        _folder.FileNames().ShouldBe(["a.safetensors", "b.safetensors", SafetensorsIndex.DefaultFileName]);
+        _folder.Entries().ShouldBe(["a.safetensors", "b.safetensors", SafetensorsIndex.DefaultFileName]);
     }
 
     [Fact]
     public void Write_SortsTheWeightMapAndPutsMetadataFirst()
     {
         var index = new SafetensorsIndex(new Dictionary<string, string> { ["b"] = "s.safetensors", ["a"] = "s.safetensors" }, totalSize: 7);
-        var path = _folder.File("x.safetensors.index.json");
+        var path = _folder["x.safetensors.index.json"];
 
         index.Write(path);
 
@@ -100,9 +100,9 @@ public sealed class SafetensorsIndexTests : IDisposable
     [InlineData("""{"weight_map": {"x": "a.safetensors", "y": "b.safetensors"}}""", "shard 'a.safetensors' holds tensor 'y', which the weight map puts in 'b.safetensors'")]
     public void Load_BadIndex_FailsNamingTheIndexAndProblem(string json, string problem)
     {
-        CheckpointFiles.Write(_folder.File("a.safetensors"), "x", "y");
-        CheckpointFiles.Write(_folder.File("b.safetensors"), "z");
-        var path = _folder.File(SafetensorsIndex.DefaultFileName);
+        CheckpointFiles.Write(_folder["a.safetensors"], "x", "y");
+        CheckpointFiles.Write(_folder["b.safetensors"], "z");
+        var path = _folder[SafetensorsIndex.DefaultFileName];
         File.WriteAllText(path, json);
 
         var error = Should.Throw<SafetensorsFormatException>(() => SafetensorsIndex.Load(path));
@@ -114,17 +114,17 @@ public sealed class SafetensorsIndexTests : IDisposable
     [Fact]
     public void Load_MalformedShard_FailsNamingTheShard()
     {
-        File.WriteAllBytes(_folder.File("a.safetensors"), [1, 2, 3]);
-        var path = _folder.File(SafetensorsIndex.DefaultFileName);
+        File.WriteAllBytes(_folder["a.safetensors"], [1, 2, 3]);
+        var path = _folder[SafetensorsIndex.DefaultFileName];
         File.WriteAllText(path, """{"weight_map": {"x": "a.safetensors"}}""");
 
-        Should.Throw<SafetensorsFormatException>(() => SafetensorsIndex.Load(path)).FilePath.ShouldBe(_folder.File("a.safetensors"));
+        Should.Throw<SafetensorsFormatException>(() => SafetensorsIndex.Load(path)).FilePath.ShouldBe(_folder["a.safetensors"]);
     }
 
     [Fact]
     public void Load_MissingIndex_ThrowsFileNotFound()
     {
-        Should.Throw<FileNotFoundException>(() => SafetensorsIndex.Load(_folder.File(SafetensorsIndex.DefaultFileName)));
+        Should.Throw<FileNotFoundException>(() => SafetensorsIndex.Load(_folder[SafetensorsIndex.DefaultFileName]));
     }
 
     [Fact]

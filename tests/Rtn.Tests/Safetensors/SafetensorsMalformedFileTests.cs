@@ -133,7 +133,7 @@ public sealed class SafetensorsMalformedFileTests : IDisposable
     [Fact]
     public void Open_ZeroDimensionBesideHugeOnes_IsEmptyNotOverflow()
     {
-        var path = _folder.File("zero.safetensors");
+        var path = _folder["zero.safetensors"];
         File.WriteAllBytes(path, RawSafetensors.Build("""{"a":{"dtype":"F64","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}""", []));
 
         using var file = SafetensorsFile.Open(path);
@@ -200,12 +200,12 @@ public sealed class SafetensorsMalformedFileTests : IDisposable
     [Fact]
     public void Open_MissingFile_ThrowsFileNotFound()
     {
-        Should.Throw<FileNotFoundException>(() => SafetensorsFile.Open(_folder.File("absent.safetensors")));
+        Should.Throw<FileNotFoundException>(() => SafetensorsFile.Open(_folder["absent.safetensors"]));
     }
 
     private SafetensorsFormatException ShouldFail(byte[] contents, string problem)
     {
-        var path = _folder.File("bad.safetensors");
+        var path = _folder["bad.safetensors"];
         File.WriteAllBytes(path, contents);
 
         var error = Should.Throw<SafetensorsFormatException>(() => SafetensorsFile.Open(path));
@@ -215,7 +215,7 @@ public sealed class SafetensorsMalformedFileTests : IDisposable
         error.Problem.ShouldStartWith(problem);
 
         // Nothing is created, and the file is closed again: it can be replaced at once.
-        _folder.FileNames().ShouldBe(["bad.safetensors"]);
+        _folder.Entries().ShouldBe(["bad.safetensors"]);
         File.WriteAllBytes(path, []);
         File.Delete(path);
         return error;

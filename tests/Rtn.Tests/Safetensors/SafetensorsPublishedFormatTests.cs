@@ -69,7 +69,7 @@ public sealed class SafetensorsPublishedFormatTests : IDisposable
             {"b":{"dtype":"F16","shape":[2],"data_offsets":[3,7]},"__metadata__":{"format":"pt"},"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]}}
             """;
         byte[] data = [1, 2, 3, 0x00, 0x3C, 0x00, 0xC0];
-        var path = _folder.File("hand.safetensors");
+        var path = _folder["hand.safetensors"];
         File.WriteAllBytes(path, RawSafetensors.Build(Header + "   ", data));
 
         using var file = SafetensorsFile.Open(path);
@@ -88,7 +88,7 @@ public sealed class SafetensorsPublishedFormatTests : IDisposable
     public void Open_HeaderWithUnknownTensorFields_IgnoresThem()
     {
         const string Header = """{"a":{"dtype":"I8","shape":[1],"data_offsets":[0,1],"note":"kept by other tools"}}""";
-        var path = _folder.File("extra.safetensors");
+        var path = _folder["extra.safetensors"];
         File.WriteAllBytes(path, RawSafetensors.Build(Header, [0xFF]));
 
         using var file = SafetensorsFile.Open(path);
@@ -107,7 +107,7 @@ public sealed class SafetensorsPublishedFormatTests : IDisposable
 
     private byte[] WriteFile(string name, TensorDeclaration[] tensors, Dictionary<string, string>? metadata, Action<SafetensorsWriter> write)
     {
-        var path = _folder.File(name);
+        var path = _folder[name];
         using (var writer = SafetensorsWriter.Create(path, tensors, metadata))
         {
             write(writer);

@@ -48,7 +48,7 @@ public sealed class SafetensorsRoundTripProperties
     public void RoundTrip_RandomTensors_ReadBackByteForByte(TensorSet set)
     {
         using var folder = new TempFolder();
-        var path = folder.File("random.safetensors");
+        var path = folder["random.safetensors"];
         var random = new Random(set.Seed);
         var data = set.Tensors.Select(t => { var bytes = new byte[t.ByteLength]; random.NextBytes(bytes); return bytes; }).ToArray();
 
@@ -90,6 +90,6 @@ public sealed class SafetensorsRoundTripProperties
             file.GetBytes(read).ToArray().ShouldBe(data[i]);
         }
 
-        folder.FileNames().ShouldBe(["random.safetensors"]);
+        folder.Entries().ShouldBe(["random.safetensors"]);
     }
 }

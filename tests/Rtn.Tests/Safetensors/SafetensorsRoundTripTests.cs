@@ -173,7 +173,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     {
         // A sparse file: the 2 GiB of zeros take no disk space on the usual file systems.
         const long Size = (long)int.MaxValue + 9;
-        var path = _folder.File("huge.safetensors");
+        var path = _folder["huge.safetensors"];
         using (var stream = File.Create(path))
         {
             stream.Write(RawSafetensors.Build($$$"""{"big":{"dtype":"U8","shape":[{{{Size}}}],"data_offsets":[0,{{{Size}}}]}}""", []));
@@ -201,7 +201,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
             w.Write("b", Enumerable.Range(100, 14).Select(i => (byte)i).ToArray());
         });
         using var input = SafetensorsFile.Open(source);
-        var target = _folder.File("target.safetensors");
+        var target = _folder["target.safetensors"];
 
         using (var writer = SafetensorsWriter.Create(target, input.Tensors.Select(TensorDeclaration.From), input.Metadata))
         {
@@ -281,7 +281,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
 
     private string Write(string name, TensorDeclaration[] tensors, Action<SafetensorsWriter> write, Dictionary<string, string>? metadata = null)
     {
-        var path = _folder.File(name);
+        var path = _folder[name];
         using var writer = SafetensorsWriter.Create(path, tensors, metadata);
         write(writer);
         writer.Commit();

@@ -15,7 +15,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Write_WrongByteCount_FailsNamingFileAndTensor_AndLeavesNothing()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         using (var writer = SafetensorsWriter.Create(path, TwoTensors))
         {
             var error = Should.Throw<ArgumentException>(() => writer.Write("a.weight", new byte[12]));
@@ -25,13 +25,13 @@ public sealed class SafetensorsWriterTests : IDisposable
             Should.Throw<InvalidOperationException>(writer.Commit);
         }
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void WriteChunk_PastTheTensorsEnd_Fails()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         using (var writer = SafetensorsWriter.Create(path, TwoTensors))
         {
             writer.WriteChunk("a.weight", new byte[10]);
@@ -40,13 +40,13 @@ public sealed class SafetensorsWriterTests : IDisposable
                 .Message.ShouldContain("tensor 'a.weight' (F32 [2, 2]) takes 6 more bytes, but 7 were given");
         }
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void Write_OutOfDeclarationOrder_FailsNamingTheExpectedTensor()
     {
-        using var writer = SafetensorsWriter.Create(_folder.File("out.safetensors"), TwoTensors);
+        using var writer = SafetensorsWriter.Create(_folder["out.safetensors"], TwoTensors);
 
         Should.Throw<InvalidOperationException>(() => writer.Write("b.bias", new byte[3]))
             .Message.ShouldContain("the next one is 'a.weight', not 'b.bias'");
@@ -55,7 +55,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Write_WholeTensorAfterPartOfIt_Fails()
     {
-        using var writer = SafetensorsWriter.Create(_folder.File("out.safetensors"), TwoTensors);
+        using var writer = SafetensorsWriter.Create(_folder["out.safetensors"], TwoTensors);
         writer.WriteChunk("a.weight", new byte[4]);
 
         Should.Throw<InvalidOperationException>(() => writer.Write("a.weight", new byte[16]))
@@ -65,7 +65,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Write_AfterAllTensors_Fails()
     {
-        using var writer = SafetensorsWriter.Create(_folder.File("out.safetensors"), [new TensorDeclaration("x", SafetensorsDType.U8, 1)]);
+        using var writer = SafetensorsWriter.Create(_folder["out.safetensors"], [new TensorDeclaration("x", SafetensorsDType.U8, 1)]);
         writer.Write("x", [1]);
 
         writer.NextTensor.ShouldBeNull();
@@ -75,7 +75,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void WriteValues_TypeOfOtherWidth_Fails()
     {
-        using var writer = SafetensorsWriter.Create(_folder.File("out.safetensors"), TwoTensors);
+        using var writer = SafetensorsWriter.Create(_folder["out.safetensors"], TwoTensors);
 
         Should.Throw<ArgumentException>(() => writer.WriteValues<double>("a.weight", [1, 2]))
             .Message.ShouldContain("tensor 'a.weight' holds F32 (32-bit elements), which cannot be written from Double (64 bits)");
@@ -84,7 +84,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Commit_WithTensorsMissing_FailsNamingTheFirst_AndLeavesNothing()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         using (var writer = SafetensorsWriter.Create(path, TwoTensors))
         {
             writer.WriteChunk("a.weight", new byte[8]);
@@ -93,26 +93,26 @@ public sealed class SafetensorsWriterTests : IDisposable
                 .Message.ShouldBe($"{path}: tensor 'a.weight' got 8 of its 16 bytes, and the 1 declared after it none.");
         }
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void Write_StreamEndingEarly_FailsAndLeavesNothing()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         using (var writer = SafetensorsWriter.Create(path, TwoTensors))
         {
             Should.Throw<EndOfStreamException>(() => writer.Write("a.weight", new MemoryStream(new byte[10])))
                 .Message.ShouldBe($"{path}: the stream for tensor 'a.weight' ended after 10 of its 16 bytes.");
         }
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void Write_SourceThrowingMidway_LeavesNoOutputAndNoTemporary()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
 
         Should.Throw<IOException>(() =>
         {
@@ -120,27 +120,27 @@ public sealed class SafetensorsWriterTests : IDisposable
             writer.Write("a.weight", new FailingStream(failAfter: 8));
         }).Message.ShouldBe("disk gone");
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void Dispose_WithoutCommit_LeavesNoOutputAndNoTemporary()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         using (var writer = SafetensorsWriter.Create(path, TwoTensors))
         {
             writer.Write("a.weight", new byte[16]);
             writer.Write("b.bias", new byte[3]);
-            _folder.FileNames().ShouldHaveSingleItem().ShouldStartWith(".out.safetensors.");
+            _folder.Entries().ShouldHaveSingleItem().ShouldStartWith(".out.safetensors.");
         }
 
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
     public void Commit_ReplacesAnExistingFile_OnlyThen()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         File.WriteAllText(path, "old");
         using (var writer = SafetensorsWriter.Create(path, [new TensorDeclaration("x", SafetensorsDType.U8, 1)]))
         {
@@ -152,13 +152,13 @@ public sealed class SafetensorsWriterTests : IDisposable
 
         using var file = SafetensorsFile.Open(path);
         file.GetBytes(file["x"]).ToArray().ShouldBe(new byte[] { 42 });
-        _folder.FileNames().ShouldBe(["out.safetensors"]);
+        _folder.Entries().ShouldBe(["out.safetensors"]);
     }
 
     [Fact]
     public void Abandoned_KeepsAnExistingFileUntouched()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
         File.WriteAllText(path, "old");
 
         using (var writer = SafetensorsWriter.Create(path, [new TensorDeclaration("x", SafetensorsDType.U8, 1)]))
@@ -167,13 +167,13 @@ public sealed class SafetensorsWriterTests : IDisposable
         }
 
         File.ReadAllText(path).ShouldBe("old");
-        _folder.FileNames().ShouldBe(["out.safetensors"]);
+        _folder.Entries().ShouldBe(["out.safetensors"]);
     }
 
     [Fact]
     public void Tensors_ListTheLayoutBeforeAnyWrite()
     {
-        using var writer = SafetensorsWriter.Create(_folder.File("out.safetensors"), TwoTensors);
+        using var writer = SafetensorsWriter.Create(_folder["out.safetensors"], TwoTensors);
 
         writer.Tensors.Select(t => (t.Name, t.DataOffset, t.ByteLength)).ShouldBe([("a.weight", 0L, 16L), ("b.bias", 16L, 3L)]);
         writer.NextTensor!.Name.ShouldBe("a.weight");
@@ -182,11 +182,11 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Create_DuplicateNames_FailsAndLeavesNothing()
     {
-        var path = _folder.File("out.safetensors");
+        var path = _folder["out.safetensors"];
 
         Should.Throw<ArgumentException>(() => SafetensorsWriter.Create(path, [new("x", SafetensorsDType.U8, 1), new("x", SafetensorsDType.U8, 1)]))
             .Message.ShouldStartWith($"{path}: tensor 'x' is declared twice.");
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class SafetensorsWriterTests : IDisposable
     {
         Should.Throw<DirectoryNotFoundException>(() =>
             SafetensorsWriter.Create(Path.Combine(_folder.Path, "absent", "out.safetensors"), TwoTensors));
-        _folder.FileNames().ShouldBeEmpty();
+        _folder.Entries().ShouldBeEmpty();
     }
 
     [Fact]

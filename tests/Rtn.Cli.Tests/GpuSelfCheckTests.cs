@@ -1,4 +1,6 @@
-namespace Rtn.Gpu.Tests;
+using Rtn.Cli.Diagnostics.SelfChecks;
+
+namespace Rtn.Cli.Tests;
 
 public sealed class GpuSelfCheckTests(CpuAcceleratorFixture fixture) : IClassFixture<CpuAcceleratorFixture>
 {

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Rtn.Cli.Samples;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Benchmarking;
+namespace Rtn.Cli.Diagnostics.Benchmarks;
 
 /// <summary>What <c>rtn bench</c> measures.</summary>
 /// <param name="Config">The combination whose kernels run.</param>
@@ -14,14 +14,14 @@ namespace Rtn.Cli.Benchmarking;
 /// <param name="TotalBytes">Bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
 /// <param name="Seconds">Least time to spend on each measurement.</param>
 /// <param name="Threads">Threads for kernels and copies; 0 uses every core.</param>
-internal sealed record BenchSettings(RtnConfig Config, RtnFormat Format, SafetensorsDType DType, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
+internal sealed record CpuBenchSettings(RtnConfig Config, RtnFormat Format, SafetensorsDType DType, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
 
 /// <summary>
 /// One operation's time per matrix next to the time to copy the bytes it must stream (its
 /// input for quantize, its output for dequantize, the packed weight for the product): the ratio
 /// says how far from memory-bound the kernel is.
 /// </summary>
-internal sealed record BenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, double CopySeconds, int Calls)
+internal sealed record CpuBenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, double CopySeconds, int Calls)
 {
     public double GigabytesPerSecond => Bytes / Seconds / 1e9;
 
@@ -34,16 +34,16 @@ internal sealed record BenchMeasurement(string Operation, long Bytes, long Weigh
 }
 
 /// <summary>What the benchmark ran on and found.</summary>
-internal sealed record BenchResult(BenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<BenchMeasurement> Measurements);
+internal sealed record CpuBenchResult(CpuBenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<CpuBenchMeasurement> Measurements);
 
 /// <summary>
 /// Times the CPU kernels on F32, F16 or BF16 matrices against a plain memory copy of the same bytes, in the
 /// same run. The matrices together exceed any cache (512 MiB by default) and each call takes
 /// the next one, so every measurement streams from memory, as quantizing or serving a model does.
 /// </summary>
-internal static class KernelBenchmark
+internal static class CpuBenchmark
 {
-    public static BenchResult Run(BenchSettings settings, Action<string>? status = null) => settings.DType switch
+    public static CpuBenchResult Run(CpuBenchSettings settings, Action<string>? status = null) => settings.DType switch
     {
         SafetensorsDType.F32 => Run<float>(settings, status),
         SafetensorsDType.F16 => Run<Half>(settings, status),
@@ -51,7 +51,7 @@ internal static class KernelBenchmark
         _ => throw new ArgumentException($"RTN kernels run on F32, F16 or BF16 weights, not {settings.DType.HeaderName()}.", nameof(settings)),
     };
 
-    private static BenchResult Run<T>(BenchSettings settings, Action<string>? status)
+    private static CpuBenchResult Run<T>(CpuBenchSettings settings, Action<string>? status)
         where T : unmanaged
     {
         var (rows, columns, config) = (settings.Rows, settings.Columns, settings.Config);
@@ -93,7 +93,7 @@ internal static class KernelBenchmark
         SampleWeights.Fill(x, 1, columns, seed: -1, deviation: 1);
         var y = new T[rows];
         var packedBytes = packed[0].Length + ((long)scales[0].Length * size);
-        var measurements = new List<BenchMeasurement>();
+        var measurements = new List<CpuBenchMeasurement>();
 
         status?.Invoke("Measuring quantize ...");
         measurements.Add(Measure("quantize", denseBytes, shape.ElementCount, settings.Seconds, count,
@@ -110,7 +110,7 @@ internal static class KernelBenchmark
             i => kernels.MatMul<T>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, options),
             i => ParallelCopy(packed[i], packed[(i + 1) % count], threads)));
 
-        return new BenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
+        return new CpuBenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ internal static class KernelBenchmark
     /// and at least three calls. Alternating keeps both under the same conditions (clock, other
     /// load) over the run.
     /// </summary>
-    private static BenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, Action<int> copy)
+    private static CpuBenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, Action<int> copy)
     {
         operation(0);
         copy(0);
@@ -137,7 +137,7 @@ internal static class KernelBenchmark
             calls++;
         }
 
-        return new BenchMeasurement(name, bytes, weights, operationTime.TotalSeconds / calls, copyTime.TotalSeconds / calls, calls);
+        return new CpuBenchMeasurement(name, bytes, weights, operationTime.TotalSeconds / calls, copyTime.TotalSeconds / calls, calls);
     }
 
     /// <summary>A memory copy split over <paramref name="threads"/> threads, as the kernels split their work.</summary>

@@ -1,9 +1,9 @@
 namespace Rtn.Gpu.Tests;
 
-/// <summary>Float64 yardsticks for products.</summary>
-public static class ProductReference
+/// <summary>Float64 yardsticks for MatMul results.</summary>
+public static class MatMulReference
 {
-    /// <summary>RTN-SPEC.md's: <c>x · W'ᵀ + bias</c> with the reference's <c>W'</c>, each value rounded to <typeparamref name="T"/>.</summary>
+    /// <summary>The Linear rule of docs/rtn-spec.md: <c>x · W'ᵀ + bias</c> with the reference's <c>W'</c>, each value rounded to <typeparamref name="T"/>.</summary>
     public static double[] Evaluate<T>(QuantizedWeight<T> weight, T[] x, int m, T[]? bias)
         where T : unmanaged =>
         Evaluate(weight, [.. RtnReference.Dequantize(weight).Select(v => (double)Precision<T>.ToSingle(v))], x, m, bias);
@@ -57,6 +57,6 @@ public static class ProductReference
         return norm == 0 ? Math.Sqrt(error) : Math.Sqrt(error / norm);
     }
 
-    /// <summary>1e-5 for fp32 results, 1e-2 for fp16 and bf16 (RTN-SPEC.md, Linear).</summary>
+    /// <summary>1e-5 for fp32 results, 1e-2 for fp16 and bf16 (docs/rtn-spec.md, Linear).</summary>
     public static double Tolerance<T>() => typeof(T) == typeof(float) ? 1e-5 : 1e-2;
 }

@@ -1,6 +1,6 @@
 using Rtn.Gpu;
 
-namespace Rtn.Cli.Devices;
+namespace Rtn.Cli.Diagnostics;
 
 /// <summary>
 /// The accelerator <c>--backend</c> asked for, and a note to show when it is ILGPU's CPU

@@ -1,4 +1,6 @@
-namespace Rtn.Gpu.Tests;
+using Rtn.Gpu;
+
+namespace Rtn.Testing;
 
 /// <summary>
 /// One CPU accelerator per test class. Warps of four threads make every lane loop run several

@@ -1,21 +1,22 @@
 using ILGPU;
+using Rtn.Gpu.Kernels;
 using Rtn.Kernels;
 
-namespace Rtn.Gpu.Kernels;
+namespace Rtn.Gpu.Launching;
 
 /// <summary>
-/// The kernels of one scheme on one accelerator: picks the element type's kernels and hands
+/// <see cref="RtnGpuKernels"/> for one scheme on one accelerator: picks the element type's kernels and hands
 /// them device views of the stored representation (fp16 and bf16 as raw 16-bit values).
 /// </summary>
 /// <typeparam name="TScheme">A generated scheme such as <c>Q4G128</c>, or <see cref="RuntimeScheme"/>.</typeparam>
-internal sealed class GpuKernelSet<TScheme>(RtnAccelerator accelerator, int bits, int groupSize) : RtnGpuKernels(accelerator)
+internal sealed class SchemeKernels<TScheme>(RtnAccelerator accelerator, int bits, int groupSize) : RtnGpuKernels(accelerator)
     where TScheme : struct, IRtnScheme
 {
     public override int Bits => bits;
 
     public override int GroupSize => groupSize;
 
-    public override bool IsSpecialized => TScheme.Bits != 0;
+    public override bool IsSpecialized => TScheme.Bits != RuntimeScheme.NotFixed;
 
     internal override void LaunchQuantize<T>(ArrayView<T> weights, ArrayView<byte> packed, ArrayView<T> scales, ArrayView<int> firstNonFinite, WeightLayout layout)
     {
@@ -65,8 +66,8 @@ internal sealed class GpuKernelSet<TScheme>(RtnAccelerator accelerator, int bits
         }
     }
 
-    private LoadedKernels<TScheme, TElement, TRaw> Kernels<TElement, TRaw>()
+    private CompiledKernels<TScheme, TElement, TRaw> Kernels<TElement, TRaw>()
         where TElement : struct, IGpuElement<TRaw>
         where TRaw : unmanaged =>
-        Accelerator.GetOrLoad(static accelerator => new LoadedKernels<TScheme, TElement, TRaw>(accelerator));
+        Accelerator.GetOrCompile(static accelerator => new CompiledKernels<TScheme, TElement, TRaw>(accelerator));
 }

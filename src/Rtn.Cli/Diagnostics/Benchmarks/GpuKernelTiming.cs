@@ -1,4 +1,4 @@
-namespace Rtn.Gpu;
+namespace Rtn.Cli.Diagnostics.Benchmarks;
 
 /// <summary>
 /// One timed kernel next to a device-to-device copy moving the same traffic in the same run.
@@ -9,5 +9,5 @@ namespace Rtn.Gpu;
 /// <param name="GigabytesPerSecond"><see cref="Bytes"/> / <see cref="Seconds"/>, in 10^9 bytes per second.</param>
 /// <param name="CopyGigabytesPerSecond">The copy's bandwidth, counted the same way.</param>
 /// <param name="RatioToCopy">Kernel bandwidth over copy bandwidth: 1 means as fast as moving the bytes can be.</param>
-public sealed record GpuBenchmarkRow(
+internal sealed record GpuKernelTiming(
     string Name, long Bytes, double Seconds, double GigabytesPerSecond, double CopyGigabytesPerSecond, double RatioToCopy);

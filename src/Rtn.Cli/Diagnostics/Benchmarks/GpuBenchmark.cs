@@ -1,9 +1,8 @@
 using System.Globalization;
-using Rtn.Cli.Devices;
 using Rtn.Gpu;
 using Rtn.Safetensors;
 
-namespace Rtn.Cli.Benchmarking;
+namespace Rtn.Cli.Diagnostics.Benchmarks;
 
 /// <summary>What <c>rtn bench --device gpu</c> measures.</summary>
 /// <param name="Config">The combination whose kernels run.</param>
@@ -13,11 +12,11 @@ namespace Rtn.Cli.Benchmarking;
 /// <param name="M">Activation rows of the batched product; the matrix-vector product (m = 1) always runs too.</param>
 /// <param name="Iterations">Timed calls per measurement; null for the default.</param>
 /// <param name="Backend">Which accelerator to open.</param>
-internal sealed record DeviceBenchSettings(
+internal sealed record GpuBenchSettings(
     RtnConfig Config, RtnFormat Format, SafetensorsDType DType, IReadOnlyList<(int Rows, int Columns)>? Shapes, int M, int? Iterations, GpuBackend Backend);
 
 /// <summary>One kernel on one shape, next to the device-to-device copy timed in the same run.</summary>
-internal sealed record DeviceBenchMeasurement(int Rows, int Columns, GpuBenchmarkRow Row);
+internal sealed record GpuBenchMeasurement(int Rows, int Columns, GpuKernelTiming Timing);
 
 /// <summary>What ran where, and what it measured.</summary>
 /// <param name="Settings">What was asked for.</param>
@@ -27,16 +26,16 @@ internal sealed record DeviceBenchMeasurement(int Rows, int Columns, GpuBenchmar
 /// <param name="Specialized">Whether the kernels were generated for the combination rather than generic.</param>
 /// <param name="Iterations">Timed calls per measurement.</param>
 /// <param name="Measurements">Four per shape: quantize, dequantize, the m = 1 product and the m-row product.</param>
-internal sealed record DeviceBenchResult(
-    DeviceBenchSettings Settings, string Device, GpuBackend Backend, IReadOnlyList<string> Notes, bool Specialized, int Iterations,
-    IReadOnlyList<DeviceBenchMeasurement> Measurements);
+internal sealed record GpuBenchResult(
+    GpuBenchSettings Settings, string Device, GpuBackend Backend, IReadOnlyList<string> Notes, bool Specialized, int Iterations,
+    IReadOnlyList<GpuBenchMeasurement> Measurements);
 
 /// <summary>
-/// Runs <see cref="GpuBenchmark"/> on each shape on one accelerator: every kernel timed with
+/// Runs <see cref="GpuKernelTimer"/> on each shape on one accelerator: every kernel timed with
 /// device-side markers next to a device-to-device copy of the same traffic, so the ratio says
 /// how much of the bandwidth the device actually delivers the kernel gets.
 /// </summary>
-internal static class DeviceBenchmark
+internal static class GpuBenchmark
 {
     /// <summary>A square projection and an MLP projection of a 7B model.</summary>
     public static readonly IReadOnlyList<(int Rows, int Columns)> DeviceShapes = [(4096, 4096), (11008, 4096)];
@@ -51,7 +50,7 @@ internal static class DeviceBenchmark
     private const int DeviceIterations = 20;
     private const int CpuAcceleratorIterations = 2;
 
-    public static DeviceBenchResult Run(DeviceBenchSettings settings, Action<string>? status = null)
+    public static GpuBenchResult Run(GpuBenchSettings settings, Action<string>? status = null)
     {
         using var chosen = ChosenAccelerator.Open(settings.Backend);
         var onCpu = chosen.Accelerator.Backend == GpuBackend.Cpu;
@@ -76,22 +75,22 @@ internal static class DeviceBenchmark
             status?.Invoke(line);
         }
 
-        var benchmark = new GpuBenchmark(chosen.Accelerator) { Iterations = iterations, WarmupIterations = onCpu ? 1 : 3 };
-        var measurements = new List<DeviceBenchMeasurement>();
+        var timer = new GpuKernelTimer(chosen.Accelerator) { Iterations = iterations, WarmupIterations = onCpu ? 1 : 3 };
+        var measurements = new List<GpuBenchMeasurement>();
         foreach (var (rows, columns) in shapes)
         {
             status?.Invoke($"Measuring [{rows}, {columns}] ...");
             var timed = settings.DType switch
             {
-                SafetensorsDType.F32 => benchmark.Run<float>(settings.Config, rows, columns, settings.M, settings.Format),
-                SafetensorsDType.F16 => benchmark.Run<Half>(settings.Config, rows, columns, settings.M, settings.Format),
-                SafetensorsDType.BF16 => benchmark.Run<BFloat16>(settings.Config, rows, columns, settings.M, settings.Format),
+                SafetensorsDType.F32 => timer.Run<float>(settings.Config, rows, columns, settings.M, settings.Format),
+                SafetensorsDType.F16 => timer.Run<Half>(settings.Config, rows, columns, settings.M, settings.Format),
+                SafetensorsDType.BF16 => timer.Run<BFloat16>(settings.Config, rows, columns, settings.M, settings.Format),
                 _ => throw new ArgumentException($"RTN kernels run on F32, F16 or BF16 weights, not {settings.DType.HeaderName()}.", nameof(settings)),
             };
-            measurements.AddRange(timed.Select(row => new DeviceBenchMeasurement(rows, columns, row)));
+            measurements.AddRange(timed.Select(timing => new GpuBenchMeasurement(rows, columns, timing)));
         }
 
         var specialized = chosen.Accelerator.KernelsFor(settings.Config).IsSpecialized;
-        return new DeviceBenchResult(settings, chosen.Accelerator.DeviceName, chosen.Accelerator.Backend, notes, specialized, iterations, measurements);
+        return new GpuBenchResult(settings, chosen.Accelerator.DeviceName, chosen.Accelerator.Backend, notes, specialized, iterations, measurements);
     }
 }

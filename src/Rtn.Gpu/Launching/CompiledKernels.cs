@@ -1,15 +1,16 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Rtn.Gpu.Kernels;
 using Rtn.Kernels;
 
-namespace Rtn.Gpu.Kernels;
+namespace Rtn.Gpu.Launching;
 
 /// <summary>
 /// The kernels of one (scheme, element type) pair, compiled for one accelerator on first use and
-/// kept for its lifetime. Each instantiation is its own device function, so a generated scheme's
+/// kept for its lifetime, and the choice of kernel and launch grid for each call. Each instantiation is its own device function, so a generated scheme's
 /// constants are folded by ILGPU's optimizer before the backend sees the code.
 /// </summary>
-internal sealed class LoadedKernels<TScheme, TElement, TRaw>(Accelerator accelerator)
+internal sealed class CompiledKernels<TScheme, TElement, TRaw>(Accelerator accelerator)
     where TScheme : struct, IRtnScheme
     where TElement : struct, IGpuElement<TRaw>
     where TRaw : unmanaged
@@ -34,17 +35,17 @@ internal sealed class LoadedKernels<TScheme, TElement, TRaw>(Accelerator acceler
         new(() => accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout>(
             DequantizeKernels.DequantizeElements<TScheme, TElement, TRaw>));
 
-    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> matVec =
+    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> matMulOneRow =
         new(() => accelerator.LoadStreamKernel<ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>(
-            ProductKernels.MultiplyChunks<TScheme, TElement, TRaw, SingleRow>));
+            MatMulKernels.MatMulChunks<TScheme, TElement, TRaw, OneActivationRow>));
 
-    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> matMul =
+    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> matMulFourRowTiles =
         new(() => accelerator.LoadStreamKernel<ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>(
-            ProductKernels.MultiplyChunks<TScheme, TElement, TRaw, FourRows>));
+            MatMulKernels.MatMulChunks<TScheme, TElement, TRaw, FourActivationRows>));
 
-    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> multiplyElements =
+    private readonly Lazy<Action<KernelConfig, ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>> matMulElements =
         new(() => accelerator.LoadStreamKernel<ArrayView<TRaw>, ArrayView<byte>, ArrayView<TRaw>, ArrayView<TRaw>, ArrayView<TRaw>, WeightLayout, int>(
-            ProductKernels.MultiplyElements<TScheme, TElement, TRaw>));
+            MatMulKernels.MatMulElements<TScheme, TElement, TRaw>));
 
     /// <summary>Warps per thread group: four where the device allows, so a group is 128 threads on NVIDIA hardware.</summary>
     private int WarpsPerGroup => Math.Max(1, Math.Min(4, accelerator.MaxNumThreadsPerGroup / accelerator.WarpSize));
@@ -87,16 +88,16 @@ internal sealed class LoadedKernels<TScheme, TElement, TRaw>(Accelerator acceler
 
         if (layout.GroupSize % 8 != 0)
         {
-            multiplyElements.Value(WarpLaunch(layout.Rows * m), x, packed, scales, bias, y, layout, m);
+            matMulElements.Value(WarpLaunch(layout.Rows * m), x, packed, scales, bias, y, layout, m);
         }
         else if (m == 1)
         {
-            matVec.Value(WarpLaunch(layout.Rows), x, packed, scales, bias, y, layout, m);
+            matMulOneRow.Value(WarpLaunch(layout.Rows), x, packed, scales, bias, y, layout, m);
         }
         else
         {
-            var tiles = (m + FourRows.Rows - 1) / FourRows.Rows;
-            matMul.Value(WarpLaunch(layout.Rows * tiles), x, packed, scales, bias, y, layout, m);
+            var tiles = (m + FourActivationRows.Rows - 1) / FourActivationRows.Rows;
+            matMulFourRowTiles.Value(WarpLaunch(layout.Rows * tiles), x, packed, scales, bias, y, layout, m);
         }
     }
 

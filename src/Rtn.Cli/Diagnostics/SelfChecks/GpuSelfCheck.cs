@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Rtn.Gpu;
 
-namespace Rtn.Gpu;
+namespace Rtn.Cli.Diagnostics.SelfChecks;
 
 /// <summary>
 /// Runs every combination the libraries specialize, for every element type and both formats, on
 /// an accelerator and compares the results with <see cref="RtnReference"/> computed on the host in
 /// the same run: the check to make on a real GPU before timing anything.
 /// </summary>
-public static class GpuSelfCheck
+internal static class GpuSelfCheck
 {
     private static readonly int[] GroupSizes = [32, 64, 128, 256, RtnConfig.PerRow];
 
@@ -16,7 +17,7 @@ public static class GpuSelfCheck
     /// Checks a <paramref name="rows"/> × <paramref name="columns"/> weight (columns a multiple of
     /// 256) with a product of <paramref name="m"/> activation rows.
     /// </summary>
-    public static IReadOnlyList<GpuCheckRow> Run(RtnAccelerator accelerator, int rows = 256, int columns = 1024, int m = 4)
+    public static IReadOnlyList<GpuSelfCheckRow> Run(RtnAccelerator accelerator, int rows = 256, int columns = 1024, int m = 4)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         if (columns % 256 != 0 || rows % 2 != 0)
@@ -24,7 +25,7 @@ public static class GpuSelfCheck
             throw new ArgumentException($"The check needs an even row count and columns divisible by 256, but got [{rows}, {columns}].");
         }
 
-        var results = new List<GpuCheckRow>();
+        var results = new List<GpuSelfCheckRow>();
         foreach (var bits in (int[])[4, 8])
         {
             foreach (var groupSize in GroupSizes)
@@ -42,7 +43,7 @@ public static class GpuSelfCheck
         return results;
     }
 
-    private static GpuCheckRow Check<T>(RtnAccelerator accelerator, RtnConfig config, RtnFormat format, int rows, int columns, int m)
+    private static GpuSelfCheckRow Check<T>(RtnAccelerator accelerator, RtnConfig config, RtnFormat format, int rows, int columns, int m)
         where T : unmanaged
     {
         var shape = WeightShape.Matrix(rows, columns);
@@ -67,8 +68,8 @@ public static class GpuSelfCheck
 
         var name = string.Create(
             CultureInfo.InvariantCulture,
-            $"Q{config.Bits}{(config.GroupSize == RtnConfig.PerRow ? "Row" : $"G{config.GroupSize}")} {Precision<T>.Name} {format} {rows}x{columns} m={m}");
-        return new GpuCheckRow(name, quantizeMatches, dequantizeMatches, error, typeof(T) == typeof(float) ? 1e-5 : 1e-2);
+            $"{config.Name} {Precision<T>.Name} {format} {rows}x{columns} m={m}");
+        return new GpuSelfCheckRow(name, quantizeMatches, dequantizeMatches, error, typeof(T) == typeof(float) ? 1e-5 : 1e-2);
     }
 
     /// <summary>‖y − x·W'ᵀ‖_F / ‖x·W'ᵀ‖_F with the reference in float64.</summary>

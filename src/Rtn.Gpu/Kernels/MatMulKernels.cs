@@ -3,24 +3,6 @@ using Rtn.Kernels;
 
 namespace Rtn.Gpu.Kernels;
 
-/// <summary>How many activation rows one warp multiplies against each weight row it decodes.</summary>
-internal interface IActivationTile
-{
-    static abstract int Rows { get; }
-}
-
-/// <summary>One activation row: the matrix-vector product (<c>qmv</c>).</summary>
-internal readonly struct SingleRow : IActivationTile
-{
-    public static int Rows => 1;
-}
-
-/// <summary>Four activation rows per warp (<c>qmm</c>): each weight chunk is decoded once and used four times.</summary>
-internal readonly struct FourRows : IActivationTile
-{
-    public static int Rows => 4;
-}
-
 /// <summary>
 /// The fused product <c>y = x · W'ᵀ + bias</c>, never building <c>W'</c>. One warp owns one output
 /// row <c>r</c> for a tile of activation rows: lanes walk the row eight codes at a time (one
@@ -29,10 +11,10 @@ internal readonly struct FourRows : IActivationTile
 /// chunk's group scale, and the warp sums its lanes with shuffles. Group sizes that are not a
 /// multiple of eight use a one-value-per-lane loop.
 /// </summary>
-internal static class ProductKernels
+internal static class MatMulKernels
 {
     /// <summary>Eight codes per lane step; needs a group size that is a multiple of 8.</summary>
-    public static void MultiplyChunks<TScheme, TElement, TRaw, TTile>(
+    public static void MatMulChunks<TScheme, TElement, TRaw, TTile>(
         ArrayView<TRaw> x, ArrayView<byte> packed, ArrayView<TRaw> scales, ArrayView<TRaw> bias, ArrayView<TRaw> y, WeightLayout layout, int m)
         where TScheme : struct, IRtnScheme
         where TElement : struct, IGpuElement<TRaw>
@@ -126,7 +108,7 @@ internal static class ProductKernels
     }
 
     /// <summary>One code per lane step, for any group size; one warp per (activation row, output row).</summary>
-    public static void MultiplyElements<TScheme, TElement, TRaw>(
+    public static void MatMulElements<TScheme, TElement, TRaw>(
         ArrayView<TRaw> x, ArrayView<byte> packed, ArrayView<TRaw> scales, ArrayView<TRaw> bias, ArrayView<TRaw> y, WeightLayout layout, int m)
         where TScheme : struct, IRtnScheme
         where TElement : struct, IGpuElement<TRaw>

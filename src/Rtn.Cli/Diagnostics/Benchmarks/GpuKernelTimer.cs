@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
+using Rtn.Cli.Samples;
+using Rtn.Gpu;
 
-namespace Rtn.Gpu;
+namespace Rtn.Cli.Diagnostics.Benchmarks;
 
 /// <summary>
 /// Times the GPU kernels on one matrix with device-side markers (CUDA events on NVIDIA hardware),
@@ -11,7 +13,7 @@ namespace Rtn.Gpu;
 /// row says how close the kernel comes to the memory bandwidth it can actually get. The copy moves
 /// half the kernel's bytes each way; both are counted as bytes read plus bytes written.
 /// </summary>
-public sealed class GpuBenchmark(RtnAccelerator accelerator)
+internal sealed class GpuKernelTimer(RtnAccelerator accelerator)
 {
     /// <summary>Timed calls per measurement.</summary>
     public int Iterations { get; init; } = 20;
@@ -20,11 +22,11 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
     public int WarmupIterations { get; init; } = 3;
 
     /// <summary>
-    /// Quantize, dequantize, the matrix-vector product and an <paramref name="m"/>-row product for
-    /// a random <paramref name="rows"/> × <paramref name="columns"/> weight of type <typeparamref name="T"/>,
-    /// its codes in <paramref name="format"/>.
+    /// Quantize, dequantize, MatMul with m = 1 and MatMul with <paramref name="m"/> rows for a
+    /// <paramref name="rows"/> × <paramref name="columns"/> weight of type <typeparamref name="T"/>,
+    /// its codes in <paramref name="format"/>, drawn as <see cref="CpuBenchmark"/> draws its weights.
     /// </summary>
-    public IReadOnlyList<GpuBenchmarkRow> Run<T>(RtnConfig config, int rows, int columns, int m = 16, RtnFormat format = RtnFormat.Signed)
+    public IReadOnlyList<GpuKernelTiming> Run<T>(RtnConfig config, int rows, int columns, int m = 16, RtnFormat format = RtnFormat.Signed)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -36,10 +38,13 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
         var kernels = accelerator.KernelsFor(config);
         var device = accelerator.Device;
         var size = Unsafe.SizeOf<T>();
-        var label = string.Create(CultureInfo.InvariantCulture, $"{Combination(config)} {Precision<T>.Name} {rows}x{columns}");
+        var label = string.Create(CultureInfo.InvariantCulture, $"{config.Name} {Precision<T>.Name} {rows}x{columns}");
+        var (hostWeights, hostX) = (new T[shape.ElementCount], new T[m * columns]);
+        SampleWeights.Fill(hostWeights, rows, columns, seed: 0, deviation: 0.02f);
+        SampleWeights.Fill(hostX, m, columns, seed: -1, deviation: 1);
 
-        using var weights = device.Allocate1D(RandomValues<T>(shape.ElementCount, seed: 1));
-        using var x = device.Allocate1D(RandomValues<T>(m * columns, seed: 2));
+        using var weights = device.Allocate1D(hostWeights);
+        using var x = device.Allocate1D(hostX);
         using var y = device.Allocate1D<T>(m * rows);
         using var restored = device.Allocate1D<T>(shape.ElementCount);
         using var quantized = kernels.Quantize<T>(weights.View, shape, format);
@@ -61,7 +66,7 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
         ];
     }
 
-    private GpuBenchmarkRow Measure(string name, long bytes, Action launch)
+    private GpuKernelTiming Measure(string name, long bytes, Action launch)
     {
         var device = accelerator.Device;
         using var source = device.Allocate1D<byte>(Math.Max(1, bytes / 2));
@@ -70,7 +75,7 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
         var copySeconds = Time(() => source.View.CopyTo(device.DefaultStream, target.View));
         var kernelRate = bytes / kernelSeconds / 1e9;
         var copyRate = 2.0 * source.Length / copySeconds / 1e9;
-        return new GpuBenchmarkRow(name, bytes, kernelSeconds, kernelRate, copyRate, kernelRate / copyRate);
+        return new GpuKernelTiming(name, bytes, kernelSeconds, kernelRate, copyRate, kernelRate / copyRate);
     }
 
     private double Time(Action launch)
@@ -91,23 +96,5 @@ public sealed class GpuBenchmark(RtnAccelerator accelerator)
         using var end = stream.AddProfilingMarker();
         end.Synchronize();
         return (end - start).Duration().TotalSeconds / Iterations;
-    }
-
-    private static string Combination(RtnConfig config) =>
-        string.Create(CultureInfo.InvariantCulture, $"Q{config.Bits}{(config.GroupSize == RtnConfig.PerRow ? "Row" : $"G{config.GroupSize}")}");
-
-    /// <summary>Weights spread like a trained layer's: mostly small, with the occasional outlier.</summary>
-    private static T[] RandomValues<T>(int count, int seed)
-        where T : unmanaged
-    {
-        var random = new Random(seed);
-        var values = new T[count];
-        for (var i = 0; i < count; i++)
-        {
-            var value = (float)((random.NextDouble() - 0.5) * (random.Next(64) == 0 ? 0.5 : 0.05));
-            values[i] = Precision<T>.FromSingle(value);
-        }
-
-        return values;
     }
 }
