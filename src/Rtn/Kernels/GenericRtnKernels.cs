@@ -1,3 +1,5 @@
+using Rtn.Kernels.Drivers;
+
 namespace Rtn.Kernels;
 
 /// <summary>
@@ -46,11 +48,11 @@ internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
     {
         if (Bits == 4)
         {
-            Multiplier<RuntimeQ4>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
+            MatMulDriver<RuntimeQ4>.MatMul(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
         else
         {
-            Multiplier<RuntimeQ8>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
+            MatMulDriver<RuntimeQ8>.MatMul(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
     }
 }
