@@ -50,7 +50,11 @@ internal static class DequantizeLoops
         return (sbyte)(Unsafe.Add(ref codes, index) ^ offsetMask);
     }
 
-    private static void RunVectors<TScheme, T, TWidth, TVector>(ref byte codes, int count, float scale, ref T destination, RtnFormat format)
+    /// <summary>
+    /// The vector loop; <paramref name="nibbles"/> is the width's <see cref="ISimdWidth{TVector}.NibbleValues"/>
+    /// for the format, made by the caller so that it stays in a register here.
+    /// </summary>
+    private static void RunVectors<TScheme, T, TWidth, TVector>(ref byte codes, int count, float scale, ref T destination, RtnFormat format, TVector nibbles)
         where TScheme : struct, IRtnScheme
         where T : unmanaged
         where TWidth : struct, ISimdWidth<TVector>
@@ -58,7 +62,6 @@ internal static class DequantizeLoops
     {
         var chunk = 2 * TWidth.Count;
         var s = TWidth.Broadcast(scale);
-        var nibbles = TWidth.NibbleValues(format);
         var offset = Vector128.Create(SchemeConstants<TScheme>.OffsetMask(format));
         var last = count - chunk;
         for (var i = 0; ; i += chunk)
@@ -75,29 +78,19 @@ internal static class DequantizeLoops
         }
     }
 
-    private readonly ref struct Loop<TScheme, T> : IWidthLoop
+    private readonly ref struct Loop<TScheme, T>(ref byte codes, int count, float scale, ref T destination, RtnFormat format) : IWidthLoop
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        private readonly ref byte codes;
-        private readonly ref T destination;
-        private readonly int count;
-        private readonly float scale;
-        private readonly RtnFormat format;
-
-        public Loop(ref byte codes, int count, float scale, ref T destination, RtnFormat format)
-        {
-            this.codes = ref codes;
-            this.destination = ref destination;
-            (this.count, this.scale, this.format) = (count, scale, format);
-        }
+        private readonly ref byte codes = ref codes;
+        private readonly ref T destination = ref destination;
 
         public bool Fits(int lanes) => count >= 2 * lanes;
 
         public void Run<TWidth, TVector>()
             where TWidth : struct, ISimdWidth<TVector>
             where TVector : struct =>
-            RunVectors<TScheme, T, TWidth, TVector>(ref codes, count, scale, ref destination, format);
+            RunVectors<TScheme, T, TWidth, TVector>(ref codes, count, scale, ref destination, format, TWidth.NibbleValues(format));
 
         public void RunScalar() =>
             RunScalar<TScheme, T>(ref codes, 0, count, scale, ref destination, SchemeConstants<TScheme>.OffsetMask(format));

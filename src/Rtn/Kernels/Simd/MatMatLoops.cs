@@ -26,9 +26,9 @@ internal static class MatMatLoops
     /// </summary>
     public static (int PanelRows, int TileLanes) TileShape(VectorTier tier)
     {
-        var loop = new TileLoop(tier == VectorTier.Scalar ? VectorTier.Vector128 : tier);
-        Tiers.Run(loop.Tier, ref loop);
-        return loop.Shape;
+        var query = new TileShapeQuery();
+        Tiers.Run(tier == VectorTier.Scalar ? VectorTier.Vector128 : tier, ref query);
+        return query.Shape;
     }
 
     /// <summary>
@@ -70,241 +70,176 @@ internal static class MatMatLoops
     /// </summary>
     public static void Tile(VectorTier tier, bool narrow, ref float panel, ref float x, int depth, ref float tile)
     {
-        var loop = new TileLoop(tier == VectorTier.Scalar ? VectorTier.Vector128 : tier, narrow, ref panel, ref x, depth, ref tile);
-        Tiers.Run(loop.Tier, ref loop);
+        var loop = new TileLoop(narrow, ref panel, ref x, depth, ref tile);
+        Tiers.Run(tier == VectorTier.Scalar ? VectorTier.Vector128 : tier, ref loop);
     }
 
 
-    /// <summary>PanelRows panel rows × two vectors of activation rows (24 accumulators at 512 bits, 12 below).</summary>
-    private static void TileWide<TWidth, TVector>(ref float panel, ref float x, int depth, ref float tile)
+    /// <summary>
+    /// <c>PanelRows</c> panel rows × one or two vectors of activation rows: 24 accumulators at
+    /// 512 bits, 12 below, half as many in a narrow tile (the last block, when few rows remain).
+    /// Rows 6 to 11 exist only where the width's registers hold them, and the second vector only
+    /// in a wide tile; both tests fold to constants, so each instance compiles to its own tile.
+    /// </summary>
+    private static void Tile<TWidth, TVector, TColumns>(ref float panel, ref float x, int depth, ref float tile)
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
+        where TColumns : struct, ITileColumns
     {
-        // Rows 6 to 11 exist only where the width's registers hold them; the test folds to a
-        // constant, so a 6-row width compiles to a 6-row tile.
         var twelve = TWidth.PanelRows == 12;
-        var n = TWidth.Count;
-        var r0a = TWidth.Load(ref Unsafe.Add(ref tile, (0 * Width)));
-        var r0b = TWidth.Load(ref Unsafe.Add(ref tile, (0 * Width) + n));
-        var r1a = TWidth.Load(ref Unsafe.Add(ref tile, (1 * Width)));
-        var r1b = TWidth.Load(ref Unsafe.Add(ref tile, (1 * Width) + n));
-        var r2a = TWidth.Load(ref Unsafe.Add(ref tile, (2 * Width)));
-        var r2b = TWidth.Load(ref Unsafe.Add(ref tile, (2 * Width) + n));
-        var r3a = TWidth.Load(ref Unsafe.Add(ref tile, (3 * Width)));
-        var r3b = TWidth.Load(ref Unsafe.Add(ref tile, (3 * Width) + n));
-        var r4a = TWidth.Load(ref Unsafe.Add(ref tile, (4 * Width)));
-        var r4b = TWidth.Load(ref Unsafe.Add(ref tile, (4 * Width) + n));
-        var r5a = TWidth.Load(ref Unsafe.Add(ref tile, (5 * Width)));
-        var r5b = TWidth.Load(ref Unsafe.Add(ref tile, (5 * Width) + n));
-        var r6a = TWidth.Zero;
-        var r6b = TWidth.Zero;
-        var r7a = TWidth.Zero;
-        var r7b = TWidth.Zero;
-        var r8a = TWidth.Zero;
-        var r8b = TWidth.Zero;
-        var r9a = TWidth.Zero;
-        var r9b = TWidth.Zero;
-        var r10a = TWidth.Zero;
-        var r10b = TWidth.Zero;
-        var r11a = TWidth.Zero;
-        var r11b = TWidth.Zero;
+        var (r0a, r0b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 0);
+        var (r1a, r1b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 1);
+        var (r2a, r2b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 2);
+        var (r3a, r3b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 3);
+        var (r4a, r4b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 4);
+        var (r5a, r5b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 5);
+        var (r6a, r6b, r7a, r7b, r8a, r8b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        var (r9a, r9b, r10a, r10b, r11a, r11b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
         if (twelve)
         {
-            r6a = TWidth.Load(ref Unsafe.Add(ref tile, (6 * Width)));
-            r6b = TWidth.Load(ref Unsafe.Add(ref tile, (6 * Width) + n));
-            r7a = TWidth.Load(ref Unsafe.Add(ref tile, (7 * Width)));
-            r7b = TWidth.Load(ref Unsafe.Add(ref tile, (7 * Width) + n));
-            r8a = TWidth.Load(ref Unsafe.Add(ref tile, (8 * Width)));
-            r8b = TWidth.Load(ref Unsafe.Add(ref tile, (8 * Width) + n));
-            r9a = TWidth.Load(ref Unsafe.Add(ref tile, (9 * Width)));
-            r9b = TWidth.Load(ref Unsafe.Add(ref tile, (9 * Width) + n));
-            r10a = TWidth.Load(ref Unsafe.Add(ref tile, (10 * Width)));
-            r10b = TWidth.Load(ref Unsafe.Add(ref tile, (10 * Width) + n));
-            r11a = TWidth.Load(ref Unsafe.Add(ref tile, (11 * Width)));
-            r11b = TWidth.Load(ref Unsafe.Add(ref tile, (11 * Width) + n));
+            (r6a, r6b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 6);
+            (r7a, r7b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 7);
+            (r8a, r8b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 8);
+            (r9a, r9b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 9);
+            (r10a, r10b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 10);
+            (r11a, r11b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 11);
         }
 
+        var step = (TColumns.Two ? 2 : 1) * TWidth.Count;
         for (var k = 0; k < depth; k++)
         {
             var xa = TWidth.Load(ref x);
-            var xb = TWidth.Load(ref Unsafe.Add(ref x, n));
-            var w0 = TWidth.Broadcast(Unsafe.Add(ref panel, 0 * Depth));
-            (r0a, r0b) = (TWidth.FusedMultiplyAdd(w0, xa, r0a), TWidth.FusedMultiplyAdd(w0, xb, r0b));
-            var w1 = TWidth.Broadcast(Unsafe.Add(ref panel, 1 * Depth));
-            (r1a, r1b) = (TWidth.FusedMultiplyAdd(w1, xa, r1a), TWidth.FusedMultiplyAdd(w1, xb, r1b));
-            var w2 = TWidth.Broadcast(Unsafe.Add(ref panel, 2 * Depth));
-            (r2a, r2b) = (TWidth.FusedMultiplyAdd(w2, xa, r2a), TWidth.FusedMultiplyAdd(w2, xb, r2b));
-            var w3 = TWidth.Broadcast(Unsafe.Add(ref panel, 3 * Depth));
-            (r3a, r3b) = (TWidth.FusedMultiplyAdd(w3, xa, r3a), TWidth.FusedMultiplyAdd(w3, xb, r3b));
-            var w4 = TWidth.Broadcast(Unsafe.Add(ref panel, 4 * Depth));
-            (r4a, r4b) = (TWidth.FusedMultiplyAdd(w4, xa, r4a), TWidth.FusedMultiplyAdd(w4, xb, r4b));
-            var w5 = TWidth.Broadcast(Unsafe.Add(ref panel, 5 * Depth));
-            (r5a, r5b) = (TWidth.FusedMultiplyAdd(w5, xa, r5a), TWidth.FusedMultiplyAdd(w5, xb, r5b));
+            var xb = TColumns.Two ? TWidth.Load(ref Unsafe.Add(ref x, TWidth.Count)) : TWidth.Zero;
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 0 * Depth), xa, xb, ref r0a, ref r0b);
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 1 * Depth), xa, xb, ref r1a, ref r1b);
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 2 * Depth), xa, xb, ref r2a, ref r2b);
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 3 * Depth), xa, xb, ref r3a, ref r3b);
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 4 * Depth), xa, xb, ref r4a, ref r4b);
+            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 5 * Depth), xa, xb, ref r5a, ref r5b);
             if (twelve)
             {
-                var w6 = TWidth.Broadcast(Unsafe.Add(ref panel, 6 * Depth));
-                (r6a, r6b) = (TWidth.FusedMultiplyAdd(w6, xa, r6a), TWidth.FusedMultiplyAdd(w6, xb, r6b));
-                var w7 = TWidth.Broadcast(Unsafe.Add(ref panel, 7 * Depth));
-                (r7a, r7b) = (TWidth.FusedMultiplyAdd(w7, xa, r7a), TWidth.FusedMultiplyAdd(w7, xb, r7b));
-                var w8 = TWidth.Broadcast(Unsafe.Add(ref panel, 8 * Depth));
-                (r8a, r8b) = (TWidth.FusedMultiplyAdd(w8, xa, r8a), TWidth.FusedMultiplyAdd(w8, xb, r8b));
-                var w9 = TWidth.Broadcast(Unsafe.Add(ref panel, 9 * Depth));
-                (r9a, r9b) = (TWidth.FusedMultiplyAdd(w9, xa, r9a), TWidth.FusedMultiplyAdd(w9, xb, r9b));
-                var w10 = TWidth.Broadcast(Unsafe.Add(ref panel, 10 * Depth));
-                (r10a, r10b) = (TWidth.FusedMultiplyAdd(w10, xa, r10a), TWidth.FusedMultiplyAdd(w10, xb, r10b));
-                var w11 = TWidth.Broadcast(Unsafe.Add(ref panel, 11 * Depth));
-                (r11a, r11b) = (TWidth.FusedMultiplyAdd(w11, xa, r11a), TWidth.FusedMultiplyAdd(w11, xb, r11b));
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 6 * Depth), xa, xb, ref r6a, ref r6b);
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 7 * Depth), xa, xb, ref r7a, ref r7b);
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 8 * Depth), xa, xb, ref r8a, ref r8b);
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 9 * Depth), xa, xb, ref r9a, ref r9b);
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 10 * Depth), xa, xb, ref r10a, ref r10b);
+                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 11 * Depth), xa, xb, ref r11a, ref r11b);
             }
 
             panel = ref Unsafe.Add(ref panel, 1);
-            x = ref Unsafe.Add(ref x, 2 * n);
+            x = ref Unsafe.Add(ref x, step);
         }
 
-        TWidth.Store(r0a, ref Unsafe.Add(ref tile, (0 * Width)));
-        TWidth.Store(r0b, ref Unsafe.Add(ref tile, (0 * Width) + n));
-        TWidth.Store(r1a, ref Unsafe.Add(ref tile, (1 * Width)));
-        TWidth.Store(r1b, ref Unsafe.Add(ref tile, (1 * Width) + n));
-        TWidth.Store(r2a, ref Unsafe.Add(ref tile, (2 * Width)));
-        TWidth.Store(r2b, ref Unsafe.Add(ref tile, (2 * Width) + n));
-        TWidth.Store(r3a, ref Unsafe.Add(ref tile, (3 * Width)));
-        TWidth.Store(r3b, ref Unsafe.Add(ref tile, (3 * Width) + n));
-        TWidth.Store(r4a, ref Unsafe.Add(ref tile, (4 * Width)));
-        TWidth.Store(r4b, ref Unsafe.Add(ref tile, (4 * Width) + n));
-        TWidth.Store(r5a, ref Unsafe.Add(ref tile, (5 * Width)));
-        TWidth.Store(r5b, ref Unsafe.Add(ref tile, (5 * Width) + n));
+        StoreRow<TWidth, TVector, TColumns>(r0a, r0b, ref tile, 0);
+        StoreRow<TWidth, TVector, TColumns>(r1a, r1b, ref tile, 1);
+        StoreRow<TWidth, TVector, TColumns>(r2a, r2b, ref tile, 2);
+        StoreRow<TWidth, TVector, TColumns>(r3a, r3b, ref tile, 3);
+        StoreRow<TWidth, TVector, TColumns>(r4a, r4b, ref tile, 4);
+        StoreRow<TWidth, TVector, TColumns>(r5a, r5b, ref tile, 5);
         if (twelve)
         {
-            TWidth.Store(r6a, ref Unsafe.Add(ref tile, (6 * Width)));
-            TWidth.Store(r6b, ref Unsafe.Add(ref tile, (6 * Width) + n));
-            TWidth.Store(r7a, ref Unsafe.Add(ref tile, (7 * Width)));
-            TWidth.Store(r7b, ref Unsafe.Add(ref tile, (7 * Width) + n));
-            TWidth.Store(r8a, ref Unsafe.Add(ref tile, (8 * Width)));
-            TWidth.Store(r8b, ref Unsafe.Add(ref tile, (8 * Width) + n));
-            TWidth.Store(r9a, ref Unsafe.Add(ref tile, (9 * Width)));
-            TWidth.Store(r9b, ref Unsafe.Add(ref tile, (9 * Width) + n));
-            TWidth.Store(r10a, ref Unsafe.Add(ref tile, (10 * Width)));
-            TWidth.Store(r10b, ref Unsafe.Add(ref tile, (10 * Width) + n));
-            TWidth.Store(r11a, ref Unsafe.Add(ref tile, (11 * Width)));
-            TWidth.Store(r11b, ref Unsafe.Add(ref tile, (11 * Width) + n));
+            StoreRow<TWidth, TVector, TColumns>(r6a, r6b, ref tile, 6);
+            StoreRow<TWidth, TVector, TColumns>(r7a, r7b, ref tile, 7);
+            StoreRow<TWidth, TVector, TColumns>(r8a, r8b, ref tile, 8);
+            StoreRow<TWidth, TVector, TColumns>(r9a, r9b, ref tile, 9);
+            StoreRow<TWidth, TVector, TColumns>(r10a, r10b, ref tile, 10);
+            StoreRow<TWidth, TVector, TColumns>(r11a, r11b, ref tile, 11);
         }
     }
 
-    /// <summary>PanelRows panel rows × one vector of activation rows: the last block when few rows remain.</summary>
-    private static void TileNarrow<TWidth, TVector>(ref float panel, ref float x, int depth, ref float tile)
+    /// <summary>Row <paramref name="n"/>'s accumulators (the second zero in a narrow tile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector A, TVector B) LoadRow<TWidth, TVector, TColumns>(ref float tile, int n)
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
+        where TColumns : struct, ITileColumns
     {
-        // Rows 6 to 11 exist only where the width's registers hold them; the test folds to a
-        // constant, so a 6-row width compiles to a 6-row tile.
-        var twelve = TWidth.PanelRows == 12;
-        var n = TWidth.Count;
-        var r0a = TWidth.Load(ref Unsafe.Add(ref tile, (0 * Width)));
-        var r1a = TWidth.Load(ref Unsafe.Add(ref tile, (1 * Width)));
-        var r2a = TWidth.Load(ref Unsafe.Add(ref tile, (2 * Width)));
-        var r3a = TWidth.Load(ref Unsafe.Add(ref tile, (3 * Width)));
-        var r4a = TWidth.Load(ref Unsafe.Add(ref tile, (4 * Width)));
-        var r5a = TWidth.Load(ref Unsafe.Add(ref tile, (5 * Width)));
-        var r6a = TWidth.Zero;
-        var r7a = TWidth.Zero;
-        var r8a = TWidth.Zero;
-        var r9a = TWidth.Zero;
-        var r10a = TWidth.Zero;
-        var r11a = TWidth.Zero;
-        if (twelve)
-        {
-            r6a = TWidth.Load(ref Unsafe.Add(ref tile, (6 * Width)));
-            r7a = TWidth.Load(ref Unsafe.Add(ref tile, (7 * Width)));
-            r8a = TWidth.Load(ref Unsafe.Add(ref tile, (8 * Width)));
-            r9a = TWidth.Load(ref Unsafe.Add(ref tile, (9 * Width)));
-            r10a = TWidth.Load(ref Unsafe.Add(ref tile, (10 * Width)));
-            r11a = TWidth.Load(ref Unsafe.Add(ref tile, (11 * Width)));
-        }
+        ref var row = ref Unsafe.Add(ref tile, n * Width);
+        return (TWidth.Load(ref row), TColumns.Two ? TWidth.Load(ref Unsafe.Add(ref row, TWidth.Count)) : TWidth.Zero);
+    }
 
-        for (var k = 0; k < depth; k++)
+    /// <summary>One weight times the activation vectors, added to its row's accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TWidth, TVector, TColumns>(float weight, TVector xa, TVector xb, ref TVector a, ref TVector b)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+        where TColumns : struct, ITileColumns
+    {
+        var w = TWidth.Broadcast(weight);
+        a = TWidth.FusedMultiplyAdd(w, xa, a);
+        if (TColumns.Two)
         {
-            var xa = TWidth.Load(ref x);
-            r0a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 0 * Depth)), xa, r0a);
-            r1a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 1 * Depth)), xa, r1a);
-            r2a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 2 * Depth)), xa, r2a);
-            r3a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 3 * Depth)), xa, r3a);
-            r4a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 4 * Depth)), xa, r4a);
-            r5a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 5 * Depth)), xa, r5a);
-            if (twelve)
-            {
-                r6a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 6 * Depth)), xa, r6a);
-                r7a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 7 * Depth)), xa, r7a);
-                r8a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 8 * Depth)), xa, r8a);
-                r9a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 9 * Depth)), xa, r9a);
-                r10a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 10 * Depth)), xa, r10a);
-                r11a = TWidth.FusedMultiplyAdd(TWidth.Broadcast(Unsafe.Add(ref panel, 11 * Depth)), xa, r11a);
-            }
-
-            panel = ref Unsafe.Add(ref panel, 1);
-            x = ref Unsafe.Add(ref x, n);
-        }
-
-        TWidth.Store(r0a, ref Unsafe.Add(ref tile, (0 * Width)));
-        TWidth.Store(r1a, ref Unsafe.Add(ref tile, (1 * Width)));
-        TWidth.Store(r2a, ref Unsafe.Add(ref tile, (2 * Width)));
-        TWidth.Store(r3a, ref Unsafe.Add(ref tile, (3 * Width)));
-        TWidth.Store(r4a, ref Unsafe.Add(ref tile, (4 * Width)));
-        TWidth.Store(r5a, ref Unsafe.Add(ref tile, (5 * Width)));
-        if (twelve)
-        {
-            TWidth.Store(r6a, ref Unsafe.Add(ref tile, (6 * Width)));
-            TWidth.Store(r7a, ref Unsafe.Add(ref tile, (7 * Width)));
-            TWidth.Store(r8a, ref Unsafe.Add(ref tile, (8 * Width)));
-            TWidth.Store(r9a, ref Unsafe.Add(ref tile, (9 * Width)));
-            TWidth.Store(r10a, ref Unsafe.Add(ref tile, (10 * Width)));
-            TWidth.Store(r11a, ref Unsafe.Add(ref tile, (11 * Width)));
+            b = TWidth.FusedMultiplyAdd(w, xb, b);
         }
     }
 
-    private ref struct TileLoop : IWidthLoop
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TWidth, TVector, TColumns>(TVector a, TVector b, ref float tile, int n)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+        where TColumns : struct, ITileColumns
     {
-        private readonly ref float panel;
-        private readonly ref float x;
-        private readonly ref float tile;
-        private readonly bool narrow;
-        private readonly int depth;
-
-        /// <summary>A loop that only reports the tile's shape.</summary>
-        public TileLoop(VectorTier tier) => Tier = tier;
-
-        public TileLoop(VectorTier tier, bool narrow, ref float panel, ref float x, int depth, ref float tile)
+        ref var row = ref Unsafe.Add(ref tile, n * Width);
+        TWidth.Store(a, ref row);
+        if (TColumns.Two)
         {
-            Tier = tier;
-            this.panel = ref panel;
-            this.x = ref x;
-            this.tile = ref tile;
-            (this.narrow, this.depth) = (narrow, depth);
+            TWidth.Store(b, ref Unsafe.Add(ref row, TWidth.Count));
+        }
+    }
+
+    /// <summary>How many vectors of activation rows a tile spans.</summary>
+    private interface ITileColumns
+    {
+        static abstract bool Two { get; }
+    }
+
+    /// <summary>Two vectors of activation rows.</summary>
+    private readonly struct WideTile : ITileColumns
+    {
+        public static bool Two => true;
+    }
+
+    /// <summary>One vector of activation rows.</summary>
+    private readonly struct NarrowTile : ITileColumns
+    {
+        public static bool Two => false;
+    }
+
+    private readonly ref struct TileLoop(bool narrow, ref float panel, ref float x, int depth, ref float tile) : IWidthLoop
+    {
+        private readonly ref float panel = ref panel;
+        private readonly ref float x = ref x;
+        private readonly ref float tile = ref tile;
+
+        public bool Fits(int lanes) => true;
+
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            if (narrow)
+            {
+                Tile<TWidth, TVector, NarrowTile>(ref panel, ref x, depth, ref tile);
+            }
+            else
+            {
+                Tile<TWidth, TVector, WideTile>(ref panel, ref x, depth, ref tile);
+            }
         }
 
-        public VectorTier Tier { get; }
+        public void RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
+    }
 
+    private ref struct TileShapeQuery : IWidthLoop
+    {
         public (int PanelRows, int TileLanes) Shape { get; private set; }
 
         public readonly bool Fits(int lanes) => true;
 
         public void Run<TWidth, TVector>()
             where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct
-        {
+            where TVector : struct =>
             Shape = (TWidth.PanelRows, 2 * TWidth.Count);
-            if (Unsafe.IsNullRef(ref tile))
-            {
-                return;
-            }
-
-            if (narrow)
-            {
-                TileNarrow<TWidth, TVector>(ref panel, ref x, depth, ref tile);
-            }
-            else
-            {
-                TileWide<TWidth, TVector>(ref panel, ref x, depth, ref tile);
-            }
-        }
 
         public readonly void RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
     }

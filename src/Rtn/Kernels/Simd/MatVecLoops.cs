@@ -27,8 +27,8 @@ internal static class MatVecLoops
     public static VectorTier TierFor<TScheme>(VectorTier tier, int g)
         where TScheme : struct, IRtnScheme
     {
-        var loop = new RowBlockLoop<TScheme>(g);
-        return Tiers.Choose(tier, ref loop);
+        var fit = new StepFit<TScheme>(g);
+        return Tiers.Choose(tier, ref fit);
     }
 
     /// <summary>
@@ -68,17 +68,18 @@ internal static class MatVecLoops
 
     /// <summary>
     /// Four rows at one width. For 4 bits, even and odd columns keep separate accumulators: eight
-    /// independent FMA chains instead of four chains of two.
+    /// independent FMA chains instead of four chains of two. <paramref name="nibbles"/> is the
+    /// width's <see cref="ISimdWidth{TVector}.NibbleValues"/> for the format, made by the caller
+    /// so that it stays in a register here.
     /// </summary>
     private static Vector128<float> RowsVectors<TScheme, TWidth, TVector>(
         ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float s0, ref float s1, ref float s2, ref float s3,
-        ref float activations, int half, int groups, int g, RtnFormat format, int ahead)
+        ref float activations, int half, int groups, int g, RtnFormat format, TVector nibbles, int ahead)
         where TScheme : struct, IRtnScheme
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
     {
         g = SchemeConstants<TScheme>.GroupSizeOf(g);
-        var nibbles = TWidth.NibbleValues(format);
         var offset = Vector128.Create(SchemeConstants<TScheme>.OffsetMask(format));
         ref var xOdd = ref Unsafe.Add(ref activations, half);
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
@@ -90,22 +91,27 @@ internal static class MatVecLoops
             Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, j * groupBytes, end);
             if (SchemeConstants<TScheme>.IsInt4)
             {
+                var (e0, e1, e2, e3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
                 var (o0, o1, o2, o3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
                 for (var k = j * groupBytes; k < end; k += TWidth.Count)
                 {
                     var xe = TWidth.Load(ref Unsafe.Add(ref activations, k));
                     var xo = TWidth.Load(ref Unsafe.Add(ref xOdd, k));
                     var (even, odd) = TWidth.DecodeInt4ByParity(ref Unsafe.Add(ref c0, k), nibbles, offset);
-                    (a0, o0) = (TWidth.FusedMultiplyAdd(even, xe, a0), TWidth.FusedMultiplyAdd(odd, xo, o0));
+                    e0 = TWidth.FusedMultiplyAdd(even, xe, e0);
+                    o0 = TWidth.FusedMultiplyAdd(odd, xo, o0);
                     (even, odd) = TWidth.DecodeInt4ByParity(ref Unsafe.Add(ref c1, k), nibbles, offset);
-                    (a1, o1) = (TWidth.FusedMultiplyAdd(even, xe, a1), TWidth.FusedMultiplyAdd(odd, xo, o1));
+                    e1 = TWidth.FusedMultiplyAdd(even, xe, e1);
+                    o1 = TWidth.FusedMultiplyAdd(odd, xo, o1);
                     (even, odd) = TWidth.DecodeInt4ByParity(ref Unsafe.Add(ref c2, k), nibbles, offset);
-                    (a2, o2) = (TWidth.FusedMultiplyAdd(even, xe, a2), TWidth.FusedMultiplyAdd(odd, xo, o2));
+                    e2 = TWidth.FusedMultiplyAdd(even, xe, e2);
+                    o2 = TWidth.FusedMultiplyAdd(odd, xo, o2);
                     (even, odd) = TWidth.DecodeInt4ByParity(ref Unsafe.Add(ref c3, k), nibbles, offset);
-                    (a3, o3) = (TWidth.FusedMultiplyAdd(even, xe, a3), TWidth.FusedMultiplyAdd(odd, xo, o3));
+                    e3 = TWidth.FusedMultiplyAdd(even, xe, e3);
+                    o3 = TWidth.FusedMultiplyAdd(odd, xo, o3);
                 }
 
-                (a0, a1, a2, a3) = (TWidth.Add(a0, o0), TWidth.Add(a1, o1), TWidth.Add(a2, o2), TWidth.Add(a3, o3));
+                (a0, a1, a2, a3) = (TWidth.Add(e0, o0), TWidth.Add(e1, o1), TWidth.Add(e2, o2), TWidth.Add(e3, o3));
             }
             else
             {
@@ -146,34 +152,25 @@ internal static class MatVecLoops
         }
     }
 
-    private ref struct RowBlockLoop<TScheme> : IWidthLoop
+    /// <summary>Whether a width's step (a vector of codes, two for 4 bits) divides the group.</summary>
+    private readonly struct StepFit<TScheme>(int g) : IWidthFit
         where TScheme : struct, IRtnScheme
     {
-        private readonly ref byte codes;
-        private readonly ref float scales;
-        private readonly ref float activations;
-        private readonly int rowBytes;
-        private readonly int groups;
-        private readonly (int R0, int R1, int R2, int R3) rows;
-        private readonly int columns;
-        private readonly int g;
-        private readonly RtnFormat format;
+        public bool Fits(int lanes) => g % ((SchemeConstants<TScheme>.IsInt4 ? 2 : 1) * lanes) == 0;
+    }
 
-        /// <summary>A loop that only answers <see cref="Fits"/>.</summary>
-        public RowBlockLoop(int g) => this.g = g;
-
-        public RowBlockLoop(ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows, ref float activations, int columns, int g, RtnFormat format)
-        {
-            this.codes = ref codes;
-            this.scales = ref scales;
-            this.activations = ref activations;
-            (this.rowBytes, this.groups, this.rows, this.columns, this.g, this.format) = (rowBytes, groups, rows, columns, g, format);
-        }
+    private ref struct RowBlockLoop<TScheme>(
+        ref byte codes, int rowBytes, ref float scales, int groups, (int R0, int R1, int R2, int R3) rows, ref float activations, int columns, int g, RtnFormat format) : IWidthLoop
+        where TScheme : struct, IRtnScheme
+    {
+        private readonly ref byte codes = ref codes;
+        private readonly ref float scales = ref scales;
+        private readonly ref float activations = ref activations;
 
         /// <summary>The four rows' results.</summary>
         public Vector128<float> Totals { get; private set; }
 
-        public readonly bool Fits(int lanes) => g % ((SchemeConstants<TScheme>.IsInt4 ? 2 : 1) * lanes) == 0;
+        public readonly bool Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
         public void Run<TWidth, TVector>()
             where TWidth : struct, ISimdWidth<TVector>
@@ -181,7 +178,7 @@ internal static class MatVecLoops
             Totals = RowsVectors<TScheme, TWidth, TVector>(
                 ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
                 ref Scales(rows.R0), ref Scales(rows.R1), ref Scales(rows.R2), ref Scales(rows.R3),
-                ref activations, columns / 2, groups, g, format, PrefetchRows * rowBytes);
+                ref activations, columns / 2, groups, g, format, TWidth.NibbleValues(format), PrefetchRows * rowBytes);
 
         public void RunScalar()
         {

@@ -185,17 +185,10 @@ internal static class QuantizeLoops
         }
     }
 
-    private ref struct MaxMagnitudeLoop<T> : IWidthLoop
+    private ref struct MaxMagnitudeLoop<T>(ref T x, int count) : IWidthLoop
         where T : unmanaged
     {
-        private readonly ref T x;
-        private readonly int count;
-
-        public MaxMagnitudeLoop(ref T x, int count)
-        {
-            this.x = ref x;
-            this.count = count;
-        }
+        private readonly ref T x = ref x;
 
         /// <summary>The largest magnitude bits found (in the upper half for 16-bit types).</summary>
         public uint Largest { get; private set; }
@@ -210,22 +203,12 @@ internal static class QuantizeLoops
         public void RunScalar() => Largest = LargestScalar(ref x, count);
     }
 
-    private readonly ref struct CodesLoop<TScheme, T> : IWidthLoop
+    private readonly ref struct CodesLoop<TScheme, T>(ref T x, int count, float scale, ref byte destination, byte offsetMask) : IWidthLoop
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        private readonly ref T x;
-        private readonly ref byte destination;
-        private readonly int count;
-        private readonly float scale;
-        private readonly byte offsetMask;
-
-        public CodesLoop(ref T x, int count, float scale, ref byte destination, byte offsetMask)
-        {
-            this.x = ref x;
-            this.destination = ref destination;
-            (this.count, this.scale, this.offsetMask) = (count, scale, offsetMask);
-        }
+        private readonly ref T x = ref x;
+        private readonly ref byte destination = ref destination;
 
         public bool Fits(int lanes) => count >= 4 * lanes;
 

@@ -3,12 +3,16 @@ using System.Runtime.Intrinsics;
 
 namespace Rtn.Kernels.Simd;
 
-/// <summary>A loop written once for every width, with the scalar loop beside it.</summary>
-internal interface IWidthLoop
+/// <summary>What a loop asks of a width before it runs there.</summary>
+internal interface IWidthFit
 {
     /// <summary>Whether the loop's work suits vectors of <paramref name="lanes"/> fp32 lanes.</summary>
     bool Fits(int lanes);
+}
 
+/// <summary>A loop written once for every width, with the scalar loop beside it.</summary>
+internal interface IWidthLoop : IWidthFit
+{
     /// <summary>Runs the loop at one width.</summary>
     void Run<TWidth, TVector>()
         where TWidth : struct, ISimdWidth<TVector>
@@ -21,13 +25,13 @@ internal interface IWidthLoop
 /// <summary>The one place a <see cref="VectorTier"/> becomes a width.</summary>
 internal static class Tiers
 {
-    /// <summary>The widest tier up to <paramref name="tier"/> that <paramref name="loop"/> fits, else scalar.</summary>
+    /// <summary>The widest tier up to <paramref name="tier"/> that <paramref name="fit"/> accepts, else scalar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static VectorTier Choose<TLoop>(VectorTier tier, ref TLoop loop)
-        where TLoop : struct, IWidthLoop, allows ref struct =>
-        tier >= VectorTier.Vector512 && loop.Fits(Width512.Count) ? VectorTier.Vector512
-        : tier >= VectorTier.Vector256 && loop.Fits(Width256.Count) ? VectorTier.Vector256
-        : tier >= VectorTier.Vector128 && loop.Fits(Width128.Count) ? VectorTier.Vector128
+    public static VectorTier Choose<TFit>(VectorTier tier, ref TFit fit)
+        where TFit : struct, IWidthFit, allows ref struct =>
+        tier >= VectorTier.Vector512 && fit.Fits(Width512.Count) ? VectorTier.Vector512
+        : tier >= VectorTier.Vector256 && fit.Fits(Width256.Count) ? VectorTier.Vector256
+        : tier >= VectorTier.Vector128 && fit.Fits(Width128.Count) ? VectorTier.Vector128
         : VectorTier.Scalar;
 
     /// <summary>Runs <paramref name="loop"/> at the tier <see cref="Choose"/> picks.</summary>

@@ -118,6 +118,7 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     }
 
     /// <summary>Unused: this width decodes by arithmetic on the offset, not by lookup.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> NibbleValues(RtnFormat format) => Vector128<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -112,6 +112,7 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     }
 
     /// <summary>Unused: this width decodes by arithmetic on the offset, not by lookup.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> NibbleValues(RtnFormat format) => Vector256<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -123,6 +123,7 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     }
 
     /// <summary>The 16 values a nibble stands for in <paramref name="format"/>, indexed by the nibble.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> NibbleValues(RtnFormat format) => format == RtnFormat.Signed
         ? Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1)
         : Vector512.Create(-8f, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
