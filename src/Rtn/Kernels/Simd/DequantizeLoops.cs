@@ -85,14 +85,12 @@ internal static class DequantizeLoops
         private readonly ref byte codes = ref codes;
         private readonly ref T destination = ref destination;
 
-        public bool Fits(int lanes) => count >= 2 * lanes;
+        bool IWidthFit.Fits(int lanes) => count >= 2 * lanes;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct =>
+        void IWidthLoop.Run<TWidth, TVector>() =>
             RunVectors<TScheme, T, TWidth, TVector>(ref codes, count, scale, ref destination, format, TWidth.NibbleValues(format));
 
-        public void RunScalar() =>
+        void IWidthLoop.RunScalar() =>
             RunScalar<TScheme, T>(ref codes, 0, count, scale, ref destination, SchemeConstants<TScheme>.OffsetMask(format));
     }
 }

@@ -31,11 +31,9 @@ internal static class ElementConversions
         private readonly ReadOnlySpan<T> source = source;
         private readonly Span<float> destination = destination;
 
-        public bool Fits(int lanes) => source.Length >= lanes;
+        bool IWidthFit.Fits(int lanes) => source.Length >= lanes;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct
+        void IWidthLoop.Run<TWidth, TVector>()
         {
             ref var from = ref MemoryMarshal.GetReference(source);
             ref var to = ref MemoryMarshal.GetReference(destination);
@@ -51,7 +49,7 @@ internal static class ElementConversions
             }
         }
 
-        public void RunScalar()
+        void IWidthLoop.RunScalar()
         {
             for (var i = 0; i < source.Length; i++)
             {
@@ -66,11 +64,9 @@ internal static class ElementConversions
         private readonly ReadOnlySpan<float> source = source;
         private readonly Span<T> destination = destination;
 
-        public bool Fits(int lanes) => source.Length >= 2 * lanes;
+        bool IWidthFit.Fits(int lanes) => source.Length >= 2 * lanes;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct
+        void IWidthLoop.Run<TWidth, TVector>()
         {
             ref var from = ref MemoryMarshal.GetReference(source);
             ref var to = ref MemoryMarshal.GetReference(destination);
@@ -87,7 +83,7 @@ internal static class ElementConversions
             }
         }
 
-        public void RunScalar()
+        void IWidthLoop.RunScalar()
         {
             for (var i = 0; i < source.Length; i++)
             {

@@ -211,11 +211,9 @@ internal static class MatMatLoops
         private readonly ref float x = ref x;
         private readonly ref float tile = ref tile;
 
-        public bool Fits(int lanes) => true;
+        bool IWidthFit.Fits(int lanes) => true;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct
+        void IWidthLoop.Run<TWidth, TVector>()
         {
             if (narrow)
             {
@@ -227,20 +225,18 @@ internal static class MatMatLoops
             }
         }
 
-        public void RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
+        void IWidthLoop.RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
     }
 
     private ref struct TileShapeQuery : IWidthLoop
     {
         public (int PanelRows, int TileLanes) Shape { get; private set; }
 
-        public readonly bool Fits(int lanes) => true;
+        bool IWidthFit.Fits(int lanes) => true;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct =>
+        void IWidthLoop.Run<TWidth, TVector>() =>
             Shape = (TWidth.PanelRows, 2 * TWidth.Count);
 
-        public readonly void RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
+        void IWidthLoop.RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
     }
 }

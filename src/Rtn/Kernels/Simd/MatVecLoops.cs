@@ -170,17 +170,15 @@ internal static class MatVecLoops
         /// <summary>The four rows' results.</summary>
         public Vector128<float> Totals { get; private set; }
 
-        public readonly bool Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
+        bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct =>
+        void IWidthLoop.Run<TWidth, TVector>() =>
             Totals = RowsVectors<TScheme, TWidth, TVector>(
                 ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
                 ref Scales(rows.R0), ref Scales(rows.R1), ref Scales(rows.R2), ref Scales(rows.R3),
                 ref activations, columns / 2, groups, g, format, TWidth.NibbleValues(format), PrefetchRows * rowBytes);
 
-        public void RunScalar()
+        void IWidthLoop.RunScalar()
         {
             var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
             Totals = Vector128.Create(

@@ -193,14 +193,12 @@ internal static class QuantizeLoops
         /// <summary>The largest magnitude bits found (in the upper half for 16-bit types).</summary>
         public uint Largest { get; private set; }
 
-        public readonly bool Fits(int lanes) => count >= (typeof(T) == typeof(float) ? lanes : 2 * lanes);
+        bool IWidthFit.Fits(int lanes) => count >= (typeof(T) == typeof(float) ? lanes : 2 * lanes);
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct =>
+        void IWidthLoop.Run<TWidth, TVector>() =>
             Largest = LargestVectors<T, TWidth, TVector>(ref x, count);
 
-        public void RunScalar() => Largest = LargestScalar(ref x, count);
+        void IWidthLoop.RunScalar() => Largest = LargestScalar(ref x, count);
     }
 
     private readonly ref struct CodesLoop<TScheme, T>(ref T x, int count, float scale, ref byte destination, byte offsetMask) : IWidthLoop
@@ -210,13 +208,11 @@ internal static class QuantizeLoops
         private readonly ref T x = ref x;
         private readonly ref byte destination = ref destination;
 
-        public bool Fits(int lanes) => count >= 4 * lanes;
+        bool IWidthFit.Fits(int lanes) => count >= 4 * lanes;
 
-        public void Run<TWidth, TVector>()
-            where TWidth : struct, ISimdWidth<TVector>
-            where TVector : struct =>
+        void IWidthLoop.Run<TWidth, TVector>() =>
             CodesVectors<TScheme, T, TWidth, TVector>(ref x, count, scale, ref destination, offsetMask);
 
-        public void RunScalar() => CodesScalar<TScheme, T>(ref x, count, scale, ref destination, offsetMask);
+        void IWidthLoop.RunScalar() => CodesScalar<TScheme, T>(ref x, count, scale, ref destination, offsetMask);
     }
 }
