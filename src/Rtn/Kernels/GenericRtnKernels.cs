@@ -7,10 +7,8 @@ namespace Rtn.Kernels;
 /// with <see cref="RuntimeQ4"/> or <see cref="RuntimeQ8"/>, so the group size stays a variable;
 /// the results are identical.
 /// </summary>
-internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
+internal sealed class GenericRtnKernels(RtnConfig config) : IRtnKernels
 {
-    private readonly RtnConfig config = new(bits, groupSize);
-
     public int Bits => config.Bits;
 
     public int GroupSize => config.GroupSize;
