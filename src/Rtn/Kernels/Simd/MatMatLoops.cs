@@ -74,12 +74,12 @@ internal static class MatMatLoops
         Tiers.Run(tier == VectorTier.Scalar ? VectorTier.Vector128 : tier, ref loop);
     }
 
-
     /// <summary>
     /// <c>PanelRows</c> panel rows × one or two vectors of activation rows: 24 accumulators at
     /// 512 bits, 12 below, half as many in a narrow tile (the last block, when few rows remain).
-    /// Rows 6 to 11 exist only where the width's registers hold them, and the second vector only
-    /// in a wide tile; both tests fold to constants, so each instance compiles to its own tile.
+    /// The rows come in bands of six; the second band exists only where the width's registers
+    /// hold it, and the second vector only in a wide tile. Both tests fold to constants, so each
+    /// instance compiles to its own tile.
     /// </summary>
     private static void Tile<TWidth, TVector, TColumns>(ref float panel, ref float x, int depth, ref float tile)
         where TWidth : struct, ISimdWidth<TVector>
@@ -87,22 +87,14 @@ internal static class MatMatLoops
         where TColumns : struct, ITileColumns
     {
         var twelve = TWidth.PanelRows == 12;
-        var (r0a, r0b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 0);
-        var (r1a, r1b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 1);
-        var (r2a, r2b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 2);
-        var (r3a, r3b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 3);
-        var (r4a, r4b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 4);
-        var (r5a, r5b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 5);
+        var (r0a, r0b, r1a, r1b, r2a, r2b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        var (r3a, r3b, r4a, r4b, r5a, r5b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
         var (r6a, r6b, r7a, r7b, r8a, r8b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
         var (r9a, r9b, r10a, r10b, r11a, r11b) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        LoadBand<TWidth, TVector, TColumns>(ref tile, ref r0a, ref r0b, ref r1a, ref r1b, ref r2a, ref r2b, ref r3a, ref r3b, ref r4a, ref r4b, ref r5a, ref r5b);
         if (twelve)
         {
-            (r6a, r6b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 6);
-            (r7a, r7b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 7);
-            (r8a, r8b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 8);
-            (r9a, r9b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 9);
-            (r10a, r10b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 10);
-            (r11a, r11b) = LoadRow<TWidth, TVector, TColumns>(ref tile, 11);
+            LoadBand<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 6 * Width), ref r6a, ref r6b, ref r7a, ref r7b, ref r8a, ref r8b, ref r9a, ref r9b, ref r10a, ref r10b, ref r11a, ref r11b);
         }
 
         var step = (TColumns.Two ? 2 : 1) * TWidth.Count;
@@ -110,52 +102,79 @@ internal static class MatMatLoops
         {
             var xa = TWidth.Load(ref x);
             var xb = TColumns.Two ? TWidth.Load(ref Unsafe.Add(ref x, TWidth.Count)) : TWidth.Zero;
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 0 * Depth), xa, xb, ref r0a, ref r0b);
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 1 * Depth), xa, xb, ref r1a, ref r1b);
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 2 * Depth), xa, xb, ref r2a, ref r2b);
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 3 * Depth), xa, xb, ref r3a, ref r3b);
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 4 * Depth), xa, xb, ref r4a, ref r4b);
-            Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 5 * Depth), xa, xb, ref r5a, ref r5b);
+            AccumulateBand<TWidth, TVector, TColumns>(ref panel, xa, xb, ref r0a, ref r0b, ref r1a, ref r1b, ref r2a, ref r2b, ref r3a, ref r3b, ref r4a, ref r4b, ref r5a, ref r5b);
             if (twelve)
             {
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 6 * Depth), xa, xb, ref r6a, ref r6b);
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 7 * Depth), xa, xb, ref r7a, ref r7b);
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 8 * Depth), xa, xb, ref r8a, ref r8b);
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 9 * Depth), xa, xb, ref r9a, ref r9b);
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 10 * Depth), xa, xb, ref r10a, ref r10b);
-                Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 11 * Depth), xa, xb, ref r11a, ref r11b);
+                AccumulateBand<TWidth, TVector, TColumns>(ref Unsafe.Add(ref panel, 6 * Depth), xa, xb, ref r6a, ref r6b, ref r7a, ref r7b, ref r8a, ref r8b, ref r9a, ref r9b, ref r10a, ref r10b, ref r11a, ref r11b);
             }
 
             panel = ref Unsafe.Add(ref panel, 1);
             x = ref Unsafe.Add(ref x, step);
         }
 
-        StoreRow<TWidth, TVector, TColumns>(r0a, r0b, ref tile, 0);
-        StoreRow<TWidth, TVector, TColumns>(r1a, r1b, ref tile, 1);
-        StoreRow<TWidth, TVector, TColumns>(r2a, r2b, ref tile, 2);
-        StoreRow<TWidth, TVector, TColumns>(r3a, r3b, ref tile, 3);
-        StoreRow<TWidth, TVector, TColumns>(r4a, r4b, ref tile, 4);
-        StoreRow<TWidth, TVector, TColumns>(r5a, r5b, ref tile, 5);
+        StoreBand<TWidth, TVector, TColumns>(ref tile, ref r0a, ref r0b, ref r1a, ref r1b, ref r2a, ref r2b, ref r3a, ref r3b, ref r4a, ref r4b, ref r5a, ref r5b);
         if (twelve)
         {
-            StoreRow<TWidth, TVector, TColumns>(r6a, r6b, ref tile, 6);
-            StoreRow<TWidth, TVector, TColumns>(r7a, r7b, ref tile, 7);
-            StoreRow<TWidth, TVector, TColumns>(r8a, r8b, ref tile, 8);
-            StoreRow<TWidth, TVector, TColumns>(r9a, r9b, ref tile, 9);
-            StoreRow<TWidth, TVector, TColumns>(r10a, r10b, ref tile, 10);
-            StoreRow<TWidth, TVector, TColumns>(r11a, r11b, ref tile, 11);
+            StoreBand<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 6 * Width), ref r6a, ref r6b, ref r7a, ref r7b, ref r8a, ref r8b, ref r9a, ref r9b, ref r10a, ref r10b, ref r11a, ref r11b);
         }
     }
 
-    /// <summary>Row <paramref name="n"/>'s accumulators (the second zero in a narrow tile).</summary>
+    /// <summary>Six rows' accumulators from <paramref name="tile"/> (the second vectors stay zero in a narrow tile).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVector A, TVector B) LoadRow<TWidth, TVector, TColumns>(ref float tile, int n)
+    private static void LoadBand<TWidth, TVector, TColumns>(ref float tile, ref TVector r0a, ref TVector r0b, ref TVector r1a, ref TVector r1b, ref TVector r2a, ref TVector r2b, ref TVector r3a, ref TVector r3b, ref TVector r4a, ref TVector r4b, ref TVector r5a, ref TVector r5b)
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
         where TColumns : struct, ITileColumns
     {
-        ref var row = ref Unsafe.Add(ref tile, n * Width);
-        return (TWidth.Load(ref row), TColumns.Two ? TWidth.Load(ref Unsafe.Add(ref row, TWidth.Count)) : TWidth.Zero);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 0 * Width), ref r0a, ref r0b);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 1 * Width), ref r1a, ref r1b);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 2 * Width), ref r2a, ref r2b);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 3 * Width), ref r3a, ref r3b);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 4 * Width), ref r4a, ref r4b);
+        LoadRow<TWidth, TVector, TColumns>(ref Unsafe.Add(ref tile, 5 * Width), ref r5a, ref r5b);
+    }
+
+    /// <summary>One column of a six-row band times the activation vectors, added to the rows' accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateBand<TWidth, TVector, TColumns>(ref float panel, TVector xa, TVector xb, ref TVector r0a, ref TVector r0b, ref TVector r1a, ref TVector r1b, ref TVector r2a, ref TVector r2b, ref TVector r3a, ref TVector r3b, ref TVector r4a, ref TVector r4b, ref TVector r5a, ref TVector r5b)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+        where TColumns : struct, ITileColumns
+    {
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 0 * Depth), xa, xb, ref r0a, ref r0b);
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 1 * Depth), xa, xb, ref r1a, ref r1b);
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 2 * Depth), xa, xb, ref r2a, ref r2b);
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 3 * Depth), xa, xb, ref r3a, ref r3b);
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 4 * Depth), xa, xb, ref r4a, ref r4b);
+        Accumulate<TWidth, TVector, TColumns>(Unsafe.Add(ref panel, 5 * Depth), xa, xb, ref r5a, ref r5b);
+    }
+
+    /// <summary>Six rows' accumulators back to <paramref name="tile"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBand<TWidth, TVector, TColumns>(ref float tile, ref TVector r0a, ref TVector r0b, ref TVector r1a, ref TVector r1b, ref TVector r2a, ref TVector r2b, ref TVector r3a, ref TVector r3b, ref TVector r4a, ref TVector r4b, ref TVector r5a, ref TVector r5b)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+        where TColumns : struct, ITileColumns
+    {
+        StoreRow<TWidth, TVector, TColumns>(r0a, r0b, ref Unsafe.Add(ref tile, 0 * Width));
+        StoreRow<TWidth, TVector, TColumns>(r1a, r1b, ref Unsafe.Add(ref tile, 1 * Width));
+        StoreRow<TWidth, TVector, TColumns>(r2a, r2b, ref Unsafe.Add(ref tile, 2 * Width));
+        StoreRow<TWidth, TVector, TColumns>(r3a, r3b, ref Unsafe.Add(ref tile, 3 * Width));
+        StoreRow<TWidth, TVector, TColumns>(r4a, r4b, ref Unsafe.Add(ref tile, 4 * Width));
+        StoreRow<TWidth, TVector, TColumns>(r5a, r5b, ref Unsafe.Add(ref tile, 5 * Width));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadRow<TWidth, TVector, TColumns>(ref float row, ref TVector a, ref TVector b)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+        where TColumns : struct, ITileColumns
+    {
+        a = TWidth.Load(ref row);
+        if (TColumns.Two)
+        {
+            b = TWidth.Load(ref Unsafe.Add(ref row, TWidth.Count));
+        }
     }
 
     /// <summary>One weight times the activation vectors, added to its row's accumulators.</summary>
@@ -174,12 +193,11 @@ internal static class MatMatLoops
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TWidth, TVector, TColumns>(TVector a, TVector b, ref float tile, int n)
+    private static void StoreRow<TWidth, TVector, TColumns>(TVector a, TVector b, ref float row)
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
         where TColumns : struct, ITileColumns
     {
-        ref var row = ref Unsafe.Add(ref tile, n * Width);
         TWidth.Store(a, ref row);
         if (TColumns.Two)
         {
