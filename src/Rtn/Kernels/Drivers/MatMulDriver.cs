@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using Rtn.Kernels.Simd;
 using System.Runtime.InteropServices;
+using Rtn.Kernels.Simd;
 
 namespace Rtn.Kernels.Drivers;
 
@@ -28,7 +28,6 @@ internal static unsafe class MatMulDriver<TScheme>
     {
         var validated = KernelArguments.ForProduct<T>(config, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length);
         var g = SchemeConstants<TScheme>.GroupSizeOf(validated);
-
         var tier = MatVecLoops.TierFor<TScheme>(options.ResolveTier(), g);
         var threads = options.ResolveThreads();
 

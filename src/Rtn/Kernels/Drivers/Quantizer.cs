@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Rtn.Kernels.Simd;
 using System.Runtime.InteropServices;
+using Rtn.Kernels.Simd;
 
 namespace Rtn.Kernels.Drivers;
 

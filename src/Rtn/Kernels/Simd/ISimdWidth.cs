@@ -94,9 +94,12 @@ internal interface ISimdWidth<TVector>
     static abstract ushort LargestBits16(TVector lanes);
 
     /// <summary>
-    /// Rounds four vectors of quotients (already clamped to the code range and rounded to the
-    /// element type) to integers, ties to even, and stores them as codes: a byte each, or two
-    /// per byte low nibble first when <paramref name="int4"/>, XORed with <paramref name="offsetMask"/>.
+    /// Rounds four vectors of quotients (already rounded to the element type, |y| &lt; 2^bits) to
+    /// integers, ties to even, clamps them to the code range and stores them as codes: a byte
+    /// each, or two per byte low nibble first when <paramref name="int4"/>, XORed with
+    /// <paramref name="offsetMask"/>. Clamping after both roundings gives the codes of clamping
+    /// before them: rounding is monotonic and both bounds are integers representable in every
+    /// element type.
     /// </summary>
     static abstract void StoreCodes(TVector a, TVector b, TVector c, TVector d, bool int4, byte offsetMask, ref byte destination);
 

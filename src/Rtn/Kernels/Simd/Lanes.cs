@@ -74,12 +74,13 @@ internal static class Lanes<TWidth, TVector>
     /// adding just under half a unit there plus the lowest kept bit carries exactly when the
     /// dropped bits are above half, or at half with an odd kept part. The dropped bits are left
     /// for the caller to shift out or mask; a carry out of the significand bumps the exponent.
+    /// <paramref name="rebias"/>, added in the same step, may change only bits above the kept one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector RoundToEven(TVector bits, int dropped)
+    public static TVector RoundToEven(TVector bits, int dropped, uint rebias = 0)
     {
         var kept = TWidth.And(TWidth.ShiftRight(bits, dropped), TWidth.BroadcastBits(1));
-        return TWidth.AddBits(TWidth.AddBits(bits, TWidth.BroadcastBits((1u << (dropped - 1)) - 1)), kept);
+        return TWidth.AddBits(TWidth.AddBits(bits, TWidth.BroadcastBits(rebias + (1u << (dropped - 1)) - 1)), kept);
     }
 
     /// <summary>Exact fp16 → fp32 for lanes of raw bits (every finite value and infinity; NaN stays NaN).</summary>
@@ -103,8 +104,7 @@ internal static class Lanes<TWidth, TVector>
     public static TVector SingleToHalf(TVector value)
     {
         var magnitude = TWidth.And(value, TWidth.BroadcastBits(0x7FFF_FFFF));
-        var rebiased = TWidth.AddBits(magnitude, TWidth.BroadcastBits(HalfBits.ExponentRebias));
-        var normal = TWidth.ShiftRight(RoundToEven(rebiased, 13), 13);
+        var normal = TWidth.ShiftRight(RoundToEven(magnitude, 13, HalfBits.ExponentRebias), 13);
         var subnormal = TWidth.SubtractBits(TWidth.Add(magnitude, TWidth.Broadcast(0.5f)), TWidth.BroadcastBits(HalfBits.OneHalf));
         var nan = TWidth.Or(TWidth.And(TWidth.ShiftRight(magnitude, 13), TWidth.BroadcastBits(0x3FF)), TWidth.BroadcastBits(0x7E00));
         var half = TWidth.Select(TWidth.GreaterThanBits(TWidth.BroadcastBits(HalfBits.SmallestNormal), magnitude), subnormal, normal);

@@ -47,7 +47,8 @@ internal static class QuantizeLoops
     /// The code of one value: a true fp32 division (no reciprocal), clamped, rounded to
     /// <typeparamref name="T"/>, then to an integer, ties to even. Clamping before the rounding to
     /// <typeparamref name="T"/> gives the same result as after it: rounding is monotonic and both
-    /// bounds are representable in every <typeparamref name="T"/>. Every tier clamps first.
+    /// bounds are representable in every <typeparamref name="T"/>. The vector tiers clamp after both
+    /// roundings, which gives the same codes for the same reason.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Code<TScheme, T>(float x, float scale)
@@ -141,27 +142,26 @@ internal static class QuantizeLoops
         where TVector : struct
     {
         TWidth.StoreCodes(
-            Quotient<TScheme, T, TWidth, TVector>(ref values, scale),
-            Quotient<TScheme, T, TWidth, TVector>(ref Unsafe.Add(ref values, TWidth.Count), scale),
-            Quotient<TScheme, T, TWidth, TVector>(ref Unsafe.Add(ref values, 2 * TWidth.Count), scale),
-            Quotient<TScheme, T, TWidth, TVector>(ref Unsafe.Add(ref values, 3 * TWidth.Count), scale),
+            Quotient<T, TWidth, TVector>(ref values, scale),
+            Quotient<T, TWidth, TVector>(ref Unsafe.Add(ref values, TWidth.Count), scale),
+            Quotient<T, TWidth, TVector>(ref Unsafe.Add(ref values, 2 * TWidth.Count), scale),
+            Quotient<T, TWidth, TVector>(ref Unsafe.Add(ref values, 3 * TWidth.Count), scale),
             SchemeConstants<TScheme>.IsInt4,
             offsetMask,
             ref destination);
     }
 
-    /// <summary><c>x / s</c> clamped to the code range and rounded to <typeparamref name="T"/>, as <see cref="Code"/> does.</summary>
+    /// <summary>
+    /// <c>x / s</c> rounded to <typeparamref name="T"/>; the width clamps after rounding to an
+    /// integer, which gives the codes of <see cref="Code"/>. |x / s| stays below 2^bits even for
+    /// subnormal scales (s ≥ 2m/15 up to rounding), so nothing overflows on the way.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Quotient<TScheme, T, TWidth, TVector>(ref T values, TVector scale)
-        where TScheme : struct, IRtnScheme
+    private static TVector Quotient<T, TWidth, TVector>(ref T values, TVector scale)
         where T : unmanaged
         where TWidth : struct, ISimdWidth<TVector>
-        where TVector : struct
-    {
-        var y = TWidth.Divide(Lanes<TWidth, TVector>.Load(ref values), scale);
-        var clamped = TWidth.Clamp(y, TWidth.Broadcast(SchemeConstants<TScheme>.MinCode), TWidth.Broadcast(SchemeConstants<TScheme>.MaxCode));
-        return Lanes<TWidth, TVector>.RoundQuotient<T>(clamped);
-    }
+        where TVector : struct =>
+        Lanes<TWidth, TVector>.RoundQuotient<T>(TWidth.Divide(Lanes<TWidth, TVector>.Load(ref values), scale));
 
     private static void CodesScalar<TScheme, T>(ref T x, int count, float scale, ref byte destination, byte offsetMask)
         where TScheme : struct, IRtnScheme

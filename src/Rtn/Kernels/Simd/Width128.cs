@@ -54,10 +54,10 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => a & b;
+    public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() & b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
+    public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> AddBits(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
@@ -102,8 +102,8 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, bool int4, byte offsetMask, ref byte destination)
     {
-        var ab = Vector128.Narrow(Vector128.ConvertToInt32Native(Vector128.Round(a)), Vector128.ConvertToInt32Native(Vector128.Round(b)));
-        var cd = Vector128.Narrow(Vector128.ConvertToInt32Native(Vector128.Round(c)), Vector128.ConvertToInt32Native(Vector128.Round(d)));
+        var ab = Vector128.Narrow(RoundToCode(a, int4), RoundToCode(b, int4));
+        var cd = Vector128.Narrow(RoundToCode(c, int4), RoundToCode(d, int4));
         var codes = Vector128.Narrow(ab, cd).AsByte();
         if (int4)
         {
@@ -116,6 +116,11 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
             (codes ^ Vector128.Create(offsetMask)).StoreUnsafe(ref destination);
         }
     }
+
+    /// <summary>The integer nearest to each quotient, ties to even, clamped to the code range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> RoundToCode(Vector128<float> quotient, bool int4) =>
+        Vector128.ConvertToInt32Native(Vector128.ClampNative(Vector128.Round(quotient), Vector128.Create(int4 ? -8f : -128f), Vector128.Create(int4 ? 7f : 127f)));
 
     /// <summary>Unused: this width decodes by arithmetic on the offset, not by lookup.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

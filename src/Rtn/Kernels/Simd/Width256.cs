@@ -54,10 +54,10 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => a & b;
+    public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() & b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+    public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> AddBits(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
@@ -96,8 +96,8 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, bool int4, byte offsetMask, ref byte destination)
     {
-        var ab = Vector256.Narrow(Vector256.ConvertToInt32Native(Vector256.Round(a)), Vector256.ConvertToInt32Native(Vector256.Round(b)));
-        var cd = Vector256.Narrow(Vector256.ConvertToInt32Native(Vector256.Round(c)), Vector256.ConvertToInt32Native(Vector256.Round(d)));
+        var ab = Vector256.Narrow(RoundToCode(a, int4), RoundToCode(b, int4));
+        var cd = Vector256.Narrow(RoundToCode(c, int4), RoundToCode(d, int4));
         var codes = Vector256.Narrow(ab, cd).AsByte();
         if (int4)
         {
@@ -110,6 +110,11 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
             (codes ^ Vector256.Create(offsetMask)).StoreUnsafe(ref destination);
         }
     }
+
+    /// <summary>The integer nearest to each quotient, ties to even, clamped to the code range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> RoundToCode(Vector256<float> quotient, bool int4) =>
+        Vector256.ConvertToInt32Native(Vector256.ClampNative(Vector256.Round(quotient), Vector256.Create(int4 ? -8f : -128f), Vector256.Create(int4 ? 7f : 127f)));
 
     /// <summary>Unused: this width decodes by arithmetic on the offset, not by lookup.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -59,10 +59,10 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => a & b;
+    public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() & b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> AddBits(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
@@ -99,9 +99,9 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
         Width256.LargestBits16(Vector256.Max(lanes.AsUInt16().GetLower(), lanes.AsUInt16().GetUpper()).AsSingle());
 
     /// <summary>
-    /// vcvtps2dq rounds to even in the default rounding mode, which .NET never changes. The
-    /// saturating packs work within 128-bit lanes, so one dword permute puts the groups of four
-    /// codes back in order.
+    /// vcvtps2dq rounds to even in the default rounding mode, which .NET never changes, and the
+    /// saturating packs are the 8-bit clamp (4-bit codes take one more byte clamp). The packs
+    /// work within 128-bit lanes, so one dword permute puts the groups of four codes back in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, bool int4, byte offsetMask, ref byte destination)
@@ -109,16 +109,16 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
         var ab = Avx512BW.PackSignedSaturate(Avx512F.ConvertToVector512Int32(a), Avx512F.ConvertToVector512Int32(b));
         var cd = Avx512BW.PackSignedSaturate(Avx512F.ConvertToVector512Int32(c), Avx512F.ConvertToVector512Int32(d));
         var interleaved = Avx512BW.PackSignedSaturate(ab, cd).AsInt32();
-        var codes = Avx512F.PermuteVar16x32(interleaved, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).AsByte();
+        var codes = Avx512F.PermuteVar16x32(interleaved, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).AsSByte();
         if (int4)
         {
-            var pairs = codes.AsUInt16();
+            var pairs = Vector512.Min(Vector512.Max(codes, Vector512.Create((sbyte)-8)), Vector512.Create((sbyte)7)).AsUInt16();
             var packed = (pairs & Vector512.Create((ushort)0x000F)) | ((pairs >> 4) & Vector512.Create((ushort)0x00F0));
             (Vector512.Narrow(packed, packed).GetLower() ^ Vector256.Create(offsetMask)).StoreUnsafe(ref destination);
         }
         else
         {
-            (codes ^ Vector512.Create(offsetMask)).StoreUnsafe(ref destination);
+            (codes.AsByte() ^ Vector512.Create(offsetMask)).StoreUnsafe(ref destination);
         }
     }
 
