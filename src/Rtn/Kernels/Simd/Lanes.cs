@@ -52,7 +52,7 @@ internal static class Lanes<TWidth, TVector>
     }
 
     /// <summary>
-    /// Rounds a quotient (finite, |y| ≤ 128) to <typeparamref name="T"/> and back. Exact over T's
+    /// Rounds a quotient (finite, |y| &lt; 256) to <typeparamref name="T"/> and back. Exact over T's
     /// normal range; below it (|y| &lt; 2^-14, fp16 only) the result stays far under one half, so
     /// the code is 0 either way.
     /// </summary>
