@@ -54,7 +54,7 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
     [Benchmark(Baseline = true, Description = "Read packed bytes")]
     public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
 
-    [Benchmark(Description = "MatMul m=1 (qmv)")]
+    [Benchmark(Description = "MatMul m=1 (MatVec)")]
     public void MatMul() =>
         kernels.MatMul<float>(x, 1, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
 }

@@ -88,6 +88,6 @@ public class MatMulBenchmarks : IMeasuredWork
         DenseMatMul.Multiply(x, M, dequantized, Rows, Columns, y);
     }
 
-    [Benchmark(Description = "MatMul (qmv/qmm)")]
+    [Benchmark(Description = "MatMul (MatVec/MatMat)")]
     public void MatMul() => kernels.MatMul<float>(x, M, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
 }

@@ -1,3 +1,5 @@
+using Rtn.Kernels.Drivers;
+
 namespace Rtn.Kernels;
 
 /// <summary>
@@ -5,10 +7,8 @@ namespace Rtn.Kernels;
 /// with <see cref="RuntimeQ4"/> or <see cref="RuntimeQ8"/>, so the group size stays a variable;
 /// the results are identical.
 /// </summary>
-internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
+internal sealed class GenericRtnKernels(RtnConfig config) : IRtnKernels
 {
-    private readonly RtnConfig config = new(bits, groupSize);
-
     public int Bits => config.Bits;
 
     public int GroupSize => config.GroupSize;
@@ -46,11 +46,11 @@ internal sealed class GenericRtnKernels(int bits, int groupSize) : IRtnKernels
     {
         if (Bits == 4)
         {
-            Multiplier<RuntimeQ4>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
+            MatMulDriver<RuntimeQ4>.MatMul(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
         else
         {
-            Multiplier<RuntimeQ8>.Run(config, x, m, packed, scales, rows, columns, bias, y, format, options);
+            MatMulDriver<RuntimeQ8>.MatMul(config, x, m, packed, scales, rows, columns, bias, y, format, options);
         }
     }
 }

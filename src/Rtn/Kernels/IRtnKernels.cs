@@ -3,8 +3,8 @@ namespace Rtn;
 /// <summary>
 /// Quantize, dequantize and the fused quantized product for one (bits, group size)
 /// combination. A stack <c>[E, R, C]</c> is passed as <c>E·R</c> rows. Every implementation
-/// gives the reference's bytes for quantize and dequantize, and its product within the spec's
-/// tolerance.
+/// gives the reference's bytes for quantize and dequantize, and its product within the
+/// tolerance of docs/rtn-spec.md, "Linear".
 /// </summary>
 public interface IRtnKernels
 {

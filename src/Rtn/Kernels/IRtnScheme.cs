@@ -14,6 +14,13 @@ public interface IRtnScheme
     /// <summary>Bits per code.</summary>
     static abstract int Bits { get; }
 
-    /// <summary>Columns per scale, or -1 for one group per row.</summary>
+    /// <summary>
+    /// The group size of the schemes that leave it to each call (<see cref="GroupSize"/> of the
+    /// kernels for combinations nothing generated). Never a valid group size, so it cannot be
+    /// mistaken for one, nor for -1, one group per row.
+    /// </summary>
+    const int GroupSizeFromCall = 0;
+
+    /// <summary>Columns per scale, -1 for one group per row, or <see cref="GroupSizeFromCall"/>.</summary>
     static abstract int GroupSize { get; }
 }

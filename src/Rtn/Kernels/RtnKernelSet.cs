@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Rtn.Kernels.Drivers;
 
 namespace Rtn.Kernels;
 
@@ -33,5 +34,5 @@ public sealed class RtnKernelSet<TScheme> : IRtnKernels
     /// <inheritdoc/>
     public void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged =>
-        Multiplier<TScheme>.Run(Config, x, m, packed, scales, rows, columns, bias, y, format, options);
+        MatMulDriver<TScheme>.MatMul(Config, x, m, packed, scales, rows, columns, bias, y, format, options);
 }

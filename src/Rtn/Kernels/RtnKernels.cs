@@ -14,28 +14,28 @@ public static class RtnKernels
     private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Specialized = new();
     private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Generic = new();
 
-    /// <summary>The kernels for <paramref name="config"/>.</summary>
+    /// <summary>
+    /// The kernels for <paramref name="config"/>, a combination validated when it was made: the
+    /// specialized ones when registered, else the generic kernels made for this very value.
+    /// </summary>
     public static IRtnKernels For(RtnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return For(config.Bits, config.GroupSize);
+        return Specialized.TryGetValue((config.Bits, config.GroupSize), out var kernels) ? kernels : GenericFor(config);
     }
 
-    /// <summary>The kernels for <paramref name="bits"/> and <paramref name="groupSize"/> (-1 per row).</summary>
-    public static IRtnKernels For(int bits, int groupSize)
-    {
-        var config = new RtnConfig(bits, groupSize);
-        return Specialized.TryGetValue((config.Bits, config.GroupSize), out var kernels)
-            ? kernels
-            : GenericFor(config.Bits, config.GroupSize);
-    }
+    /// <summary>The kernels for <paramref name="bits"/> and <paramref name="groupSize"/> (-1 per row), validated here.</summary>
+    public static IRtnKernels For(int bits, int groupSize) => For(new RtnConfig(bits, groupSize));
 
     /// <summary>The generic implementation, even where specialized kernels exist (for comparison and benchmarks).</summary>
-    public static IRtnKernels GenericFor(int bits, int groupSize)
+    public static IRtnKernels GenericFor(RtnConfig config)
     {
-        var config = new RtnConfig(bits, groupSize);
-        return Generic.GetOrAdd((config.Bits, config.GroupSize), static key => new GenericRtnKernels(key.Bits, key.GroupSize));
+        ArgumentNullException.ThrowIfNull(config);
+        return Generic.GetOrAdd((config.Bits, config.GroupSize), static (_, made) => new GenericRtnKernels(made), config);
     }
+
+    /// <inheritdoc cref="GenericFor(RtnConfig)"/>
+    public static IRtnKernels GenericFor(int bits, int groupSize) => GenericFor(new RtnConfig(bits, groupSize));
 
     /// <summary>The combinations with specialized kernels loaded in this process.</summary>
     public static IReadOnlyCollection<RtnConfig> SpecializedCombinations =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Rtn.Kernels.Simd;
 
 namespace Rtn;
 
@@ -56,32 +56,7 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
             throw new ArgumentException($"Destination holds {destination.Length} values, source has {source.Length}.", nameof(destination));
         }
 
-        var bits = MemoryMarshal.Cast<BFloat16, ushort>(source);
-        var wide = MemoryMarshal.Cast<float, uint>(destination);
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= bits.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
-            {
-                var (lower, upper) = Vector512.Widen(Vector512.Create(bits.Slice(i, Vector512<ushort>.Count)));
-                (lower << 16).CopyTo(wide.Slice(i));
-                (upper << 16).CopyTo(wide.Slice(i + Vector512<uint>.Count));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= bits.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(bits.Slice(i, Vector256<ushort>.Count)));
-                (lower << 16).CopyTo(wide.Slice(i));
-                (upper << 16).CopyTo(wide.Slice(i + Vector256<uint>.Count));
-            }
-        }
-
-        for (; i < bits.Length; i++)
-        {
-            wide[i] = (uint)bits[i] << 16;
-        }
+        ElementConversions.Widen(VectorTiers.Best, source, destination);
     }
 
     /// <summary>Rounds every element to nearest, ties to even (NaN kept NaN); vectorized.</summary>
@@ -92,32 +67,7 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
             throw new ArgumentException($"Destination holds {destination.Length} values, source has {source.Length}.", nameof(destination));
         }
 
-        var wide = MemoryMarshal.Cast<float, uint>(source);
-        var bits = MemoryMarshal.Cast<BFloat16, ushort>(destination);
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= wide.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
-            {
-                var lower = RoundToUpperHalf(Vector512.Create(wide.Slice(i, Vector512<uint>.Count)));
-                var upper = RoundToUpperHalf(Vector512.Create(wide.Slice(i + Vector512<uint>.Count, Vector512<uint>.Count)));
-                Vector512.Narrow(lower, upper).CopyTo(bits.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= wide.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                var lower = RoundToUpperHalf(Vector256.Create(wide.Slice(i, Vector256<uint>.Count)));
-                var upper = RoundToUpperHalf(Vector256.Create(wide.Slice(i + Vector256<uint>.Count, Vector256<uint>.Count)));
-                Vector256.Narrow(lower, upper).CopyTo(bits.Slice(i));
-            }
-        }
-
-        for (; i < wide.Length; i++)
-        {
-            bits[i] = RoundToUpperHalf(wide[i]);
-        }
+        ElementConversions.Narrow(VectorTiers.Best, source, destination);
     }
 
     /// <summary>
@@ -136,34 +86,19 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
         return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
     }
 
-    /// <summary>The same rounding as <see cref="RoundToUpperHalf(uint)"/>, lane by lane; the result sits in the low 16 bits.</summary>
+    /// <summary>
+    /// The same rounding as <see cref="RoundToUpperHalf(uint)"/>, lane by lane at any width; the
+    /// result sits in the low 16 bits of each lane.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<uint> RoundToUpperHalf(Vector512<uint> bits)
+    internal static TVector RoundToUpperHalf<TWidth, TVector>(TVector bits)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
     {
-        var rounded = (bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One)) >> 16;
-        var quietNaN = (bits >> 16) | Vector512.Create(0x0040u);
-        var isNaN = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
-        return Vector512.ConditionalSelect(isNaN, quietNaN, rounded);
-    }
-
-    /// <inheritdoc cref="RoundToUpperHalf(Vector512{uint})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<uint> RoundToUpperHalf(Vector256<uint> bits)
-    {
-        var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
-        var quietNaN = (bits >> 16) | Vector256.Create(0x0040u);
-        var isNaN = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
-        return Vector256.ConditionalSelect(isNaN, quietNaN, rounded);
-    }
-
-    /// <inheritdoc cref="RoundToUpperHalf(Vector512{uint})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<uint> RoundToUpperHalf(Vector128<uint> bits)
-    {
-        var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
-        var quietNaN = (bits >> 16) | Vector128.Create(0x0040u);
-        var isNaN = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
-        return Vector128.ConditionalSelect(isNaN, quietNaN, rounded);
+        var rounded = TWidth.ShiftRight(Lanes<TWidth, TVector>.RoundToEven(bits, 16), 16);
+        var quietNaN = TWidth.Or(TWidth.ShiftRight(bits, 16), TWidth.BroadcastBits(0x0040));
+        var isNaN = TWidth.GreaterThanBits(TWidth.And(bits, TWidth.BroadcastBits(0x7FFF_FFFF)), TWidth.BroadcastBits(0x7F80_0000));
+        return TWidth.Select(isNaN, quietNaN, rounded);
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Rtn.Kernels;
+using Rtn.Kernels.Simd;
 
 namespace Rtn.Benchmarks.Infrastructure;
 
@@ -28,11 +28,10 @@ internal static class DenseMatMul
         }
 
         var tier = VectorTiers.Best;
-        var lanes = QmmLoops.TileLanes(tier);
-        var panelRows = QmmLoops.PanelRows(tier);
-        if (m > QmmLoops.Width || tier == VectorTier.Scalar)
+        var (panelRows, lanes) = MatMatLoops.TileShape(tier);
+        if (m > MatMatLoops.Width || tier == VectorTier.Scalar)
         {
-            throw new NotSupportedException($"The dense baseline handles up to {QmmLoops.Width} activation rows on a vector tier.");
+            throw new NotSupportedException($"The dense baseline handles up to {MatMatLoops.Width} activation rows on a vector tier.");
         }
 
         var blocks = (m + lanes - 1) / lanes;
@@ -40,29 +39,29 @@ internal static class DenseMatMul
         var rowsPerItem = PanelsPerItem * panelRows;
         Weights.OnAllCores((rows + rowsPerItem - 1) / rowsPerItem, (firstItem, endItem) =>
         {
-            var tile = new float[rowsPerItem * QmmLoops.Width];
-            var panel = new float[panelRows * QmmLoops.Depth];
+            var tile = new float[rowsPerItem * MatMatLoops.Width];
+            var panel = new float[panelRows * MatMatLoops.Depth];
             for (var item = firstItem; item < endItem; item++)
             {
                 var first = item * rowsPerItem;
                 var count = Math.Min(rowsPerItem, rows - first);
                 Array.Clear(tile);
-                for (var k = 0; k < columns; k += QmmLoops.Depth)
+                for (var k = 0; k < columns; k += MatMatLoops.Depth)
                 {
-                    var depth = Math.Min(QmmLoops.Depth, columns - k);
+                    var depth = Math.Min(MatMatLoops.Depth, columns - k);
                     for (var n = 0; n < count; n += panelRows)
                     {
                         Array.Clear(panel);
                         for (var row = 0; row < Math.Min(panelRows, count - n); row++)
                         {
-                            w.AsSpan(((first + n + row) * columns) + k, depth).CopyTo(panel.AsSpan(row * QmmLoops.Depth));
+                            w.AsSpan(((first + n + row) * columns) + k, depth).CopyTo(panel.AsSpan(row * MatMatLoops.Depth));
                         }
 
                         for (var b = 0; b < blocks; b++)
                         {
                             var narrow = m - (b * lanes) <= lanes / 2;
                             var offset = (b * lanes * columns) + (k * (narrow ? lanes / 2 : lanes));
-                            QmmLoops.Tile(tier, narrow, ref panel[0], ref packed[offset], depth, ref tile[(n * QmmLoops.Width) + (b * lanes)]);
+                            MatMatLoops.Tile(tier, narrow, ref panel[0], ref packed[offset], depth, ref tile[(n * MatMatLoops.Width) + (b * lanes)]);
                         }
                     }
                 }
@@ -71,7 +70,7 @@ internal static class DenseMatMul
                 {
                     for (var n = 0; n < count; n++)
                     {
-                        y[(i * rows) + first + n] = tile[(n * QmmLoops.Width) + i];
+                        y[(i * rows) + first + n] = tile[(n * MatMatLoops.Width) + i];
                     }
                 }
             }

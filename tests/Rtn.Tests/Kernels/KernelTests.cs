@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Rtn.Kernels;
+using Rtn.Kernels.Drivers;
 
 namespace Rtn.Tests.Kernels;
 

@@ -2,13 +2,14 @@ using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Rtn.Kernels;
+using Rtn.Kernels.Simd;
 
 namespace Rtn.Tests.Kernels;
 
 /// <summary>
 /// The vector conversions every tier relies on, lane by lane against the scalar conversions of
-/// <see cref="Half"/> and <see cref="BFloat16"/>, with ties forced half of the time.
+/// <see cref="Half"/> and <see cref="BFloat16"/>, with ties forced half of the time; one body
+/// per check, run at every width this machine accelerates.
 /// </summary>
 public class LaneTests
 {
@@ -17,8 +18,8 @@ public class LaneTests
     {
         foreach (var y in quotients.Values)
         {
-            RoundQuotients<Half>(y);
-            RoundQuotients<BFloat16>(y);
+            AtEveryWidth(new RoundQuotientCheck<Half>(y));
+            AtEveryWidth(new RoundQuotientCheck<BFloat16>(y));
         }
     }
 
@@ -27,11 +28,7 @@ public class LaneTests
     {
         foreach (var bits in floats.Values)
         {
-            var value = BitConverter.UInt32BitsToSingle(bits);
-            var expected = BitConverter.HalfToUInt16Bits((Half)value);
-            ((ushort)Lanes512.SingleToHalf(Vector512.Create(value))[0]).ShouldBe(expected, $"512-bit lanes, {bits:X8}");
-            ((ushort)Lanes256.SingleToHalf(Vector256.Create(value))[0]).ShouldBe(expected, $"256-bit lanes, {bits:X8}");
-            ((ushort)Lanes128.SingleToHalf(Vector128.Create(value))[0]).ShouldBe(expected, $"128-bit lanes, {bits:X8}");
+            AtEveryWidth(new SingleToHalfCheck(bits));
         }
     }
 
@@ -40,11 +37,7 @@ public class LaneTests
     {
         foreach (var bits in floats.Values)
         {
-            var value = BitConverter.UInt32BitsToSingle(bits);
-            var expected = ((BFloat16)value).RawValue;
-            ((ushort)Lanes512.SingleToBFloat16(Vector512.Create(value))[0]).ShouldBe(expected, $"512-bit lanes, {bits:X8}");
-            ((ushort)Lanes256.SingleToBFloat16(Vector256.Create(value))[0]).ShouldBe(expected, $"256-bit lanes, {bits:X8}");
-            ((ushort)Lanes128.SingleToBFloat16(Vector128.Create(value))[0]).ShouldBe(expected, $"128-bit lanes, {bits:X8}");
+            AtEveryWidth(new SingleToBFloat16Check(bits));
         }
     }
 
@@ -53,38 +46,108 @@ public class LaneTests
     {
         for (var bits = 0; bits <= ushort.MaxValue; bits++)
         {
-            var expected = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
-            var lanes = Vector512.Create((uint)bits);
-            foreach (var actual in new[] { Lanes512.HalfToSingle(lanes)[0], Lanes256.HalfToSingle(lanes.GetLower())[0], Lanes128.HalfToSingle(lanes.GetLower().GetLower())[0] })
-            {
-                if (float.IsNaN(expected))
-                {
-                    float.IsNaN(actual).ShouldBeTrue($"{bits:X4}");
-                }
-                else
-                {
-                    BitConverter.SingleToUInt32Bits(actual).ShouldBe(BitConverter.SingleToUInt32Bits(expected), $"{bits:X4}");
-                }
-            }
+            AtEveryWidth(new HalfToSingleCheck((ushort)bits));
         }
     }
 
-    private static void RoundQuotients<T>(float y)
-        where T : unmanaged
+    private static void AtEveryWidth<TCheck>(TCheck check)
+        where TCheck : struct, IWidthCheck
     {
-        // Below fp16's normal range the tiers round more finely than fp16; the contract there is
-        // only that the value stays under one half, so that its code is 0 either way.
-        if (typeof(T) == typeof(Half) && MathF.Abs(y) < MathF.Pow(2, -14))
+        if (VectorTiers.IsSupported(VectorTier.Vector512))
         {
-            MathF.Abs(Lanes512.RoundQuotient<T>(Vector512.Create(y))[0]).ShouldBeLessThan(0.5f);
-            return;
+            check.Run<Width512, Vector512<float>>();
         }
 
-        var expected = BitConverter.SingleToUInt32Bits(Precision<T>.Round(y));
-        BitConverter.SingleToUInt32Bits(Lanes512.RoundQuotient<T>(Vector512.Create(y))[0]).ShouldBe(expected, $"512-bit lanes, {y}");
-        BitConverter.SingleToUInt32Bits(Lanes256.RoundQuotient<T>(Vector256.Create(y))[0]).ShouldBe(expected, $"256-bit lanes, {y}");
-        BitConverter.SingleToUInt32Bits(Lanes128.RoundQuotient<T>(Vector128.Create(y))[0]).ShouldBe(expected, $"128-bit lanes, {y}");
-        BitConverter.SingleToUInt32Bits(ScalarBits.RoundQuotient<T>(y)).ShouldBe(expected, $"scalar, {y}");
+        if (VectorTiers.IsSupported(VectorTier.Vector256))
+        {
+            check.Run<Width256, Vector256<float>>();
+        }
+
+        if (VectorTiers.IsSupported(VectorTier.Vector128))
+        {
+            check.Run<Width128, Vector128<float>>();
+        }
+    }
+
+    /// <summary>The bits of lane 0.</summary>
+    private static uint FirstLane<TWidth, TVector>(TVector vector)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var lanes = new float[TWidth.Count];
+        TWidth.Store(vector, ref lanes[0]);
+        return BitConverter.SingleToUInt32Bits(lanes[0]);
+    }
+
+    private interface IWidthCheck
+    {
+        void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct;
+    }
+
+    private readonly struct RoundQuotientCheck<T>(float y) : IWidthCheck
+        where T : unmanaged
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var rounded = BitConverter.UInt32BitsToSingle(FirstLane<TWidth, TVector>(Lanes<TWidth, TVector>.RoundQuotient<T>(TWidth.Broadcast(y))));
+
+            // Below fp16's normal range the tiers round more finely than fp16; the contract there is
+            // only that the value stays under one half, so that its code is 0 either way.
+            if (typeof(T) == typeof(Half) && MathF.Abs(y) < MathF.Pow(2, -14))
+            {
+                MathF.Abs(rounded).ShouldBeLessThan(0.5f);
+                return;
+            }
+
+            BitConverter.SingleToUInt32Bits(rounded).ShouldBe(BitConverter.SingleToUInt32Bits(Precision<T>.Round(y)), $"{TWidth.Count * 32}-bit lanes, {y}");
+        }
+    }
+
+    private readonly struct SingleToHalfCheck(uint bits) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var expected = BitConverter.HalfToUInt16Bits((Half)BitConverter.UInt32BitsToSingle(bits));
+            var actual = FirstLane<TWidth, TVector>(Lanes<TWidth, TVector>.SingleToHalf(TWidth.BroadcastBits(bits)));
+            ((ushort)actual).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes, {bits:X8}");
+        }
+    }
+
+    private readonly struct SingleToBFloat16Check(uint bits) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var expected = ((BFloat16)BitConverter.UInt32BitsToSingle(bits)).RawValue;
+            var actual = FirstLane<TWidth, TVector>(BFloat16.RoundToUpperHalf<TWidth, TVector>(TWidth.BroadcastBits(bits)));
+            ((ushort)actual).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes, {bits:X8}");
+        }
+    }
+
+    private readonly struct HalfToSingleCheck(ushort bits) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var expected = (float)BitConverter.UInt16BitsToHalf(bits);
+            var actual = BitConverter.UInt32BitsToSingle(FirstLane<TWidth, TVector>(Lanes<TWidth, TVector>.HalfToSingle(TWidth.BroadcastBits(bits))));
+            if (float.IsNaN(expected))
+            {
+                float.IsNaN(actual).ShouldBeTrue($"{bits:X4}");
+            }
+            else
+            {
+                BitConverter.SingleToUInt32Bits(actual).ShouldBe(BitConverter.SingleToUInt32Bits(expected), $"{TWidth.Count * 32}-bit lanes, {bits:X4}");
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Drivers;
 
 /// <summary>
 /// What a scheme's bit width and group size fix. Every member folds to a constant when the JIT
@@ -43,7 +43,11 @@ internal static class SchemeConstants<TScheme>
     public static byte OffsetMask(RtnFormat format) =>
         format == RtnFormat.Offset ? (byte)(TScheme.Bits == 4 ? 0x88 : 0x80) : (byte)0;
 
-    /// <summary>The group size a call runs with: the scheme's own when it has one, else the validated one.</summary>
+    /// <summary>
+    /// The group size a call runs with: the scheme's own when it fixes a column count (a constant
+    /// the JIT folds), else <paramref name="callGroupSize"/>, the call's validated group size,
+    /// which for a per-row scheme is the row length.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int GroupSize(int validated) => TScheme.GroupSize > 0 ? TScheme.GroupSize : validated;
+    public static int GroupSizeOf(int callGroupSize) => TScheme.GroupSize > 0 ? TScheme.GroupSize : callGroupSize;
 }

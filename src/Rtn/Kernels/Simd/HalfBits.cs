@@ -1,4 +1,4 @@
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Simd;
 
 /// <summary>
 /// The constants behind the branch-free fp16 conversions (after F. Giesen's
@@ -10,12 +10,11 @@ internal static class HalfBits
     public static readonly float TwoTo112 = BitConverter.UInt32BitsToSingle(0x7780_0000);
 
     /// <summary>
-    /// Added to fp32 bits of a value in the fp16 normal range: rebiases the exponent (-112 &lt;&lt; 23)
-    /// and adds just under half an fp16 unit (0xFFF), so that with the kept lowest bit added too
-    /// the shift by 13 rounds to nearest even. A carry out of the significand bumps the exponent,
-    /// and from the largest finite fp16 on to infinity.
+    /// Added to fp32 bits of a value in the fp16 normal range: rebiases the exponent
+    /// (-112 &lt;&lt; 23), after which rounding away the low 13 bits gives the fp16 bits. A carry out
+    /// of the significand bumps the exponent, and from the largest finite fp16 on to infinity.
     /// </summary>
-    public const uint NormalRebias = 0xC800_0FFF;
+    public const uint ExponentRebias = 0xC800_0000;
 
     /// <summary>fp32 bits of 0.5: adding 0.5 lines an fp16 subnormal up on the fp32 significand, rounded by the FPU.</summary>
     public const uint OneHalf = 0x3F00_0000;

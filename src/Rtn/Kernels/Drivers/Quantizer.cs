@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Rtn.Kernels.Simd;
 
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Drivers;
 
 /// <summary>
 /// Quantize for one scheme, row by row: first every group's scale (one pass for the maxima, one
@@ -29,7 +30,7 @@ internal static unsafe class Quantizer<TScheme>
                 Packed = p,
                 Scales = s,
                 Columns = columns,
-                GroupSize = SchemeConstants<TScheme>.GroupSize(validated),
+                GroupSize = SchemeConstants<TScheme>.GroupSizeOf(validated),
                 OffsetMask = SchemeConstants<TScheme>.OffsetMask(format),
                 Tier = tier,
                 FirstNonFinite = &firstNonFinite,
@@ -63,7 +64,7 @@ internal static unsafe class Quantizer<TScheme>
 
         public readonly void Run(int start, int end)
         {
-            var groups = Columns / SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var groups = Columns / SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             var rented = ArrayPool<float>.Shared.Rent(groups);
             try
             {
@@ -80,7 +81,7 @@ internal static unsafe class Quantizer<TScheme>
         /// <summary>Quantizes one row; false when it holds a value that is not finite.</summary>
         private readonly bool QuantizeRow(int row, Span<float> scales)
         {
-            var g = SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var g = SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             var values = new ReadOnlySpan<T>(Weights + ((long)row * Columns), Columns);
             ref var x = ref MemoryMarshal.GetReference(values);
             for (var j = 0; j < scales.Length; j++)
@@ -92,7 +93,7 @@ internal static unsafe class Quantizer<TScheme>
                     return false;
                 }
 
-                // RTN-SPEC.md, Quantize step 2: fp32(2m) · fp32(1/(Q-1)), then rounded to T.
+                // docs/rtn-spec.md, "Quantize" step 2: fp32(2m) · fp32(1/(Q-1)), then rounded to T.
                 scales[j] = 2f * BitConverter.UInt32BitsToSingle(maxBits) * SchemeConstants<TScheme>.Reciprocal;
             }
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Rtn.Kernels.Simd;
 
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Drivers;
 
 /// <summary>Dequantize for one scheme, row by row: the row's scales widened once, then each group's run.</summary>
 internal static unsafe class Dequantizer<TScheme>
@@ -22,7 +23,7 @@ internal static unsafe class Dequantizer<TScheme>
                 Scales = s,
                 Weights = w,
                 Columns = columns,
-                GroupSize = SchemeConstants<TScheme>.GroupSize(validated),
+                GroupSize = SchemeConstants<TScheme>.GroupSizeOf(validated),
                 Format = format,
                 Tier = tier,
             };
@@ -43,7 +44,7 @@ internal static unsafe class Dequantizer<TScheme>
 
         public readonly void Run(int start, int end)
         {
-            var groups = Columns / SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var groups = Columns / SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             var rented = ArrayPool<float>.Shared.Rent(groups);
             try
             {
@@ -60,7 +61,7 @@ internal static unsafe class Dequantizer<TScheme>
 
         private readonly void DequantizeRow(int row, Span<float> scales)
         {
-            var g = SchemeConstants<TScheme>.GroupSize(GroupSize);
+            var g = SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)row * scales.Length), scales.Length), scales);
             ref var codes = ref *(Packed + ((long)row * (SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns)));
             ref var values = ref *(Weights + ((long)row * Columns));

@@ -1,4 +1,4 @@
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Drivers;
 
 /// <summary>A slice of a kernel call's work: items (rows or row blocks) <c>[start, end)</c>.</summary>
 internal interface IWorkItem

@@ -1,45 +1,35 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Rtn.Kernels.Simd;
 
-namespace Rtn.Kernels;
+namespace Rtn.Kernels.Drivers;
 
 /// <summary>
 /// <c>y = x · W'ᵀ + bias</c> for one scheme, never building <c>W'</c>: a matrix-vector product
-/// (qmv) per activation row when there are few of them, the panel product (qmm) otherwise. All
+/// (MatVec) per activation row when there are few of them, the panel product (MatMat) otherwise. All
 /// sums are fp32; weight rows are shared out between threads, so each output is computed by one
 /// thread in one order, whatever the thread count.
 /// </summary>
-internal static unsafe class Multiplier<TScheme>
+internal static unsafe class MatMulDriver<TScheme>
     where TScheme : struct, IRtnScheme
 {
     /// <summary>From this many activation rows on, reusing a dequantized panel beats decoding the codes per row.</summary>
     private const int PanelMinRows = 4;
 
-    /// <summary>Weight rows per qmv block.</summary>
-    private const int QmvRows = 4;
+    /// <summary>Weight rows per MatVec block.</summary>
+    private const int MatVecRows = 4;
 
-    /// <summary>Panels per qmm work item: their rows share one pass over the packed activations.</summary>
+    /// <summary>Panels per MatMat work item: their rows share one pass over the packed activations.</summary>
     private const int PanelsPerItem = 4;
 
-    public static void Run<T>(RtnConfig config, ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
+    public static void MatMul<T>(RtnConfig config, ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
         var validated = KernelArguments.ForProduct<T>(config, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length);
-        var g = SchemeConstants<TScheme>.GroupSize(validated);
-        var (tier, threads) = (options.ResolveTier(), options.ResolveThreads());
-
-        // A tier whose step does not divide the group would need a tail inside every group; the
-        // next narrower one is used instead (odd 4-bit groups, which split bytes, end at scalar).
-        while (tier != VectorTier.Scalar && g % QmvLoops.Step<TScheme>(tier) != 0)
-        {
-            tier = tier switch
-            {
-                VectorTier.Vector512 => VectorTier.Vector256,
-                VectorTier.Vector256 => VectorTier.Vector128,
-                _ => VectorTier.Scalar,
-            };
-        }
+        var g = SchemeConstants<TScheme>.GroupSizeOf(validated);
+        var tier = MatVecLoops.TierFor<TScheme>(options.ResolveTier(), g);
+        var threads = options.ResolveThreads();
 
         fixed (byte* p = packed)
         fixed (T* s = scales)
@@ -62,16 +52,16 @@ internal static unsafe class Multiplier<TScheme>
 
             if (m < PanelMinRows || tier == VectorTier.Scalar)
             {
-                Qmv(problem, x, threads);
+                MatVec(problem, x, threads);
             }
             else
             {
-                Qmm(problem, x, threads);
+                MatMat(problem, x, threads);
             }
         }
     }
 
-    private static void Qmv<T>(Problem<T> problem, ReadOnlySpan<T> x, int threads)
+    private static void MatVec<T>(Problem<T> problem, ReadOnlySpan<T> x, int threads)
         where T : unmanaged
     {
         // The vector tiers read 4-bit rows against even and odd columns apart; the rest read x as it is.
@@ -104,8 +94,8 @@ internal static unsafe class Multiplier<TScheme>
 
             fixed (float* a = activations)
             {
-                var work = new QmvWork<T> { Problem = problem, Activations = a };
-                Workers.Run(work, (problem.Rows + QmvRows - 1) / QmvRows, (long)QmvRows * columns * problem.M, threads);
+                var work = new MatVecWork<T> { Problem = problem, Activations = a };
+                Workers.Run(work, (problem.Rows + MatVecRows - 1) / MatVecRows, (long)MatVecRows * columns * problem.M, threads);
             }
         }
         finally
@@ -128,10 +118,10 @@ internal static unsafe class Multiplier<TScheme>
         }
     }
 
-    private static void Qmm<T>(Problem<T> problem, ReadOnlySpan<T> x, int threads)
+    private static void MatMat<T>(Problem<T> problem, ReadOnlySpan<T> x, int threads)
         where T : unmanaged
     {
-        var lanes = QmmLoops.TileLanes(problem.Tier);
+        var (panelRows, lanes) = MatMatLoops.TileShape(problem.Tier);
         var blocks = (problem.M + lanes - 1) / lanes;
         var packedLength = blocks * lanes * problem.Columns;
         var rented = ArrayPool<float>.Shared.Rent(packedLength);
@@ -143,8 +133,8 @@ internal static unsafe class Multiplier<TScheme>
                 var pack = new PackWork<T> { X = xp, Packed = a, M = problem.M, Columns = problem.Columns, Lanes = lanes, Tier = problem.Tier };
                 Workers.Run(pack, blocks, (long)lanes * problem.Columns, threads);
 
-                var rowsPerItem = PanelsPerItem * QmmLoops.PanelRows(problem.Tier);
-                var work = new QmmWork<T> { Problem = problem, Activations = a, Blocks = blocks, RowsPerItem = rowsPerItem };
+                var rowsPerItem = PanelsPerItem * panelRows;
+                var work = new MatMatWork<T> { Problem = problem, Activations = a, Blocks = blocks, RowsPerItem = rowsPerItem };
                 Workers.Run(work, (problem.Rows + rowsPerItem - 1) / rowsPerItem, (long)rowsPerItem * problem.Columns * problem.M, threads);
             }
         }
@@ -202,7 +192,7 @@ internal static unsafe class Multiplier<TScheme>
             ElementConversions.Narrow(Tier, values, new Span<T>(Y + ((long)i * Rows) + first, values.Length));
     }
 
-    private struct QmvWork<T> : IWorkItem
+    private struct MatVecWork<T> : IWorkItem
         where T : unmanaged
     {
         public Problem<T> Problem;
@@ -211,8 +201,8 @@ internal static unsafe class Multiplier<TScheme>
         public readonly void Run(int start, int end)
         {
             var p = Problem;
-            var first = start * QmvRows;
-            var count = Math.Min(end * QmvRows, p.Rows) - first;
+            var first = start * MatVecRows;
+            var count = Math.Min(end * MatVecRows, p.Rows) - first;
             var groups = p.Groups;
             var rented = ArrayPool<float>.Shared.Rent((count * groups) + ((p.M + 1) * count));
             try
@@ -223,17 +213,17 @@ internal static unsafe class Multiplier<TScheme>
                 p.WidenScales(first, count, scales);
                 p.WidenBias(first, count, bias);
                 ref var codes = ref *(p.Packed + ((long)first * p.RowBytes));
-                for (var r = 0; r < count; r += QmvRows)
+                for (var r = 0; r < count; r += MatVecRows)
                 {
                     // A short last block repeats its last row; the repeats are not stored. Every
                     // activation row meets the block while its codes are still in cache.
                     var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
                     for (var i = 0; i < p.M; i++)
                     {
-                        var total = QmvLoops.Rows4<TScheme>(
+                        var total = MatVecLoops.RowBlock<TScheme>(
                             p.Tier, ref codes, p.RowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
                             ref *(Activations + ((long)i * p.Columns)), p.Columns, p.GroupSize, p.Format);
-                        for (var k = 0; k < Math.Min(QmvRows, count - r); k++)
+                        for (var k = 0; k < Math.Min(MatVecRows, count - r); k++)
                         {
                             sums[(i * count) + r + k] = total[k] + bias[r + k];
                         }
@@ -302,7 +292,7 @@ internal static unsafe class Multiplier<TScheme>
         }
     }
 
-    private struct QmmWork<T> : IWorkItem
+    private struct MatMatWork<T> : IWorkItem
         where T : unmanaged
     {
         public Problem<T> Problem;
@@ -313,11 +303,10 @@ internal static unsafe class Multiplier<TScheme>
         public readonly void Run(int start, int end)
         {
             var p = Problem;
-            var panelRows = QmmLoops.PanelRows(p.Tier);
-            var lanes = QmmLoops.TileLanes(p.Tier);
+            var (panelRows, lanes) = MatMatLoops.TileShape(p.Tier);
             var groups = p.Groups;
-            var tileLength = RowsPerItem * QmmLoops.Width;
-            var panelLength = panelRows * QmmLoops.Depth;
+            var tileLength = RowsPerItem * MatMatLoops.Width;
+            var panelLength = panelRows * MatMatLoops.Depth;
             var rented = ArrayPool<float>.Shared.Rent(tileLength + panelLength + (RowsPerItem * (groups + 2)));
             try
             {
@@ -333,23 +322,23 @@ internal static unsafe class Multiplier<TScheme>
                     p.WidenScales(first, count, scales);
                     p.WidenBias(first, count, bias);
                     ref var codes = ref *(p.Packed + ((long)first * p.RowBytes));
-                    for (var block0 = 0; block0 < Blocks; block0 += QmmLoops.Width / lanes)
+                    for (var block0 = 0; block0 < Blocks; block0 += MatMatLoops.Width / lanes)
                     {
-                        var blocksHere = Math.Min(QmmLoops.Width / lanes, Blocks - block0);
+                        var blocksHere = Math.Min(MatMatLoops.Width / lanes, Blocks - block0);
                         tile.Clear();
-                        for (var k = 0; k < p.Columns; k += QmmLoops.Depth)
+                        for (var k = 0; k < p.Columns; k += MatMatLoops.Depth)
                         {
-                            var depth = Math.Min(QmmLoops.Depth, p.Columns - k);
+                            var depth = Math.Min(MatMatLoops.Depth, p.Columns - k);
                             for (var n = 0; n < count; n += panelRows)
                             {
-                                QmmLoops.DecodePanel<TScheme>(
+                                MatMatLoops.DecodePanel<TScheme>(
                                     p.Tier, ref Unsafe.Add(ref codes, (nint)n * p.RowBytes), p.RowBytes, ref scales[n * groups], groups, p.GroupSize,
                                     Math.Min(panelRows, count - n), panelRows, k, depth, ref MemoryMarshal.GetReference(panel), p.Format);
                                 for (var b = 0; b < blocksHere; b++)
                                 {
                                     var narrow = LanesIn(block0 + b, p.M, lanes) < lanes;
                                     ref var x = ref *(Activations + ((((long)(block0 + b) * p.Columns) * lanes) + ((long)k * (narrow ? lanes / 2 : lanes))));
-                                    QmmLoops.Tile(p.Tier, narrow, ref MemoryMarshal.GetReference(panel), ref x, depth, ref tile[(n * QmmLoops.Width) + (b * lanes)]);
+                                    MatMatLoops.Tile(p.Tier, narrow, ref MemoryMarshal.GetReference(panel), ref x, depth, ref tile[(n * MatMatLoops.Width) + (b * lanes)]);
                                 }
                             }
                         }
@@ -359,7 +348,7 @@ internal static unsafe class Multiplier<TScheme>
                         {
                             for (var n = 0; n < count; n++)
                             {
-                                sums[n] = tile[(n * QmmLoops.Width) + i - (block0 * lanes)] + bias[n];
+                                sums[n] = tile[(n * MatMatLoops.Width) + i - (block0 * lanes)] + bias[n];
                             }
 
                             p.Store(i, first, sums[..count]);
