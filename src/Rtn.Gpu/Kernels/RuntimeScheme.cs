@@ -9,10 +9,7 @@ namespace Rtn.Gpu.Kernels;
 /// </summary>
 internal readonly struct RuntimeScheme : IRtnScheme
 {
-    /// <summary>A scheme constant not fixed at compile time: -1, as for the CPU kernels' run-time schemes.</summary>
-    public const int NotFixed = -1;
+    public static int Bits => IRtnScheme.FromCall;
 
-    public static int Bits => NotFixed;
-
-    public static int GroupSize => NotFixed;
+    public static int GroupSize => IRtnScheme.FromCall;
 }

@@ -49,7 +49,7 @@ internal readonly struct WeightLayout
     /// <summary>Bits per code: the scheme's constant, or the run-time value for <see cref="RuntimeScheme"/>.</summary>
     public static int BitsOf<TScheme>(WeightLayout layout)
         where TScheme : struct, IRtnScheme =>
-        TScheme.Bits != RuntimeScheme.NotFixed ? TScheme.Bits : layout.Bits;
+        TScheme.Bits != IRtnScheme.FromCall ? TScheme.Bits : layout.Bits;
 
     /// <summary>Columns per scale: the scheme's constant, or the run-time value when per row or for <see cref="RuntimeScheme"/>.</summary>
     public static int GroupSizeOf<TScheme>(WeightLayout layout)

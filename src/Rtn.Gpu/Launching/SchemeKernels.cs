@@ -16,7 +16,7 @@ internal sealed class SchemeKernels<TScheme>(RtnAccelerator accelerator, int bit
 
     public override int GroupSize => groupSize;
 
-    public override bool IsSpecialized => TScheme.Bits != RuntimeScheme.NotFixed;
+    public override bool IsSpecialized => TScheme.Bits != IRtnScheme.FromCall;
 
     internal override void LaunchQuantize<T>(ArrayView<T> weights, ArrayView<byte> packed, ArrayView<T> scales, ArrayView<int> firstNonFinite, WeightLayout layout)
     {

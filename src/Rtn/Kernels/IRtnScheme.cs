@@ -11,16 +11,17 @@ namespace Rtn.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public interface IRtnScheme
 {
-    /// <summary>Bits per code.</summary>
+    /// <summary>Bits per code, or <see cref="FromCall"/>.</summary>
     static abstract int Bits { get; }
 
     /// <summary>
-    /// The group size of the schemes that leave it to each call (<see cref="GroupSize"/> of the
-    /// kernels for combinations nothing generated). Never a valid group size, so it cannot be
-    /// mistaken for one, nor for -1, one group per row.
+    /// The value of a constant that a scheme leaves to each call: the group size of the CPU
+    /// kernels for combinations nothing generated, and bits and group size of the GPU's run-time
+    /// scheme. Never a valid bit width or group size, so it cannot be mistaken for one, nor for
+    /// -1, one group per row.
     /// </summary>
-    const int GroupSizeFromCall = 0;
+    const int FromCall = 0;
 
-    /// <summary>Columns per scale, -1 for one group per row, or <see cref="GroupSizeFromCall"/>.</summary>
+    /// <summary>Columns per scale, -1 for one group per row, or <see cref="FromCall"/>.</summary>
     static abstract int GroupSize { get; }
 }

@@ -10,7 +10,7 @@ internal readonly struct RuntimeQ4 : IRtnScheme
     public static int Bits => 4;
 
     /// <summary>Not fixed: the drivers use the group size of the call.</summary>
-    public static int GroupSize => IRtnScheme.GroupSizeFromCall;
+    public static int GroupSize => IRtnScheme.FromCall;
 }
 
 /// <summary>8-bit codes with the group size taken from each call; see <see cref="RuntimeQ4"/>.</summary>
@@ -19,5 +19,5 @@ internal readonly struct RuntimeQ8 : IRtnScheme
     public static int Bits => 8;
 
     /// <summary>Not fixed: the drivers use the group size of the call.</summary>
-    public static int GroupSize => IRtnScheme.GroupSizeFromCall;
+    public static int GroupSize => IRtnScheme.FromCall;
 }

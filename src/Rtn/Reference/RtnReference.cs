@@ -1,7 +1,7 @@
 namespace Rtn;
 
 /// <summary>
-/// RTN written to be read next to RTN-SPEC.md: scalar, one rule per line, no shortcuts.
+/// RTN written to be read next to docs/rtn-spec.md: scalar, one rule per line, no shortcuts.
 /// Every kernel in the project is tested against this class, so it is never the code a kernel
 /// runs, and it is deliberately slow.
 /// </summary>
@@ -171,7 +171,7 @@ public static class RtnReference
         }
 
         // PyTorch on CUDA divides by a scalar as a multiplication by the scalar's fp32
-        // reciprocal; 2m stays in fp32 (RTN-SPEC.md, Quantize step 2).
+        // reciprocal; 2m stays in fp32 (docs/rtn-spec.md, Quantize step 2).
         var levels = (1 << config.Bits) - 1;
         var reciprocal = 1f / levels;
         var scale = Precision<T>.FromSingle(2f * maxAbs * reciprocal);
