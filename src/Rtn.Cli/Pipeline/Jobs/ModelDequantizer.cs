@@ -16,6 +16,12 @@ internal sealed class ModelDequantizer(KernelOptions options)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
+        if (QuantizedCheckpoint.Detect(checkpoint, input) is null)
+        {
+            throw new ToolException(
+                $"{input}: not a quantized checkpoint (no quant_method rtn in its __metadata__, no compressed-tensors or MLX quantization in a model folder's config.json, no *.weight_packed tensors).");
+        }
+
         var pairs = QuantizedCheckpoint.ReadAll(checkpoint, input).Values.ToDictionary(pair => pair.Weight.Name, StringComparer.Ordinal);
         var consumed = pairs.Values.SelectMany(pair => pair.Parts.Skip(1)).Select(part => part.Name).ToHashSet(StringComparer.Ordinal);
 
