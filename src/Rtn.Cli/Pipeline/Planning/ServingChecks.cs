@@ -42,7 +42,8 @@ internal static class ServingChecks
         var badGroups = quantized.Where(p => !MarlinGroupSizes.Contains(p.Config!.GroupSize)).ToArray();
         if (badGroups.Length > 0)
         {
-            yield return $"group size {badGroups[0].Config!.GroupSize} is not one of vLLM's Marlin group sizes (-1, 32, 64, 128), so vLLM's Marlin kernels will not take {Names(badGroups)}.";
+            var sizes = string.Join(", ", badGroups.Select(p => p.Config!.GroupSize).Distinct());
+            yield return $"group size {sizes} is not one of vLLM's Marlin group sizes (-1, 32, 64, 128), so vLLM's Marlin kernels will not take {Names(badGroups)}.";
         }
 
         var badColumns = quantized.Where(p => p.Shape.Columns % MarlinColumnMultiple != 0).ToArray();
