@@ -65,6 +65,23 @@ public class MalformedFormatTests
     }
 
     [Fact]
+    public void Inspect_CompressedTensorsWhoseBitsTheWordsCannotTell_FailsAskingForTheConfig()
+    {
+        using var temp = new TempFolder();
+        TestModels.WriteFile(temp["q.safetensors"],
+        [
+            new TestTensor("layer.weight_packed", SafetensorsDType.I32, [2, 1], new float[2]),
+            new TestTensor("layer.weight_scale", SafetensorsDType.F32, [2, 1], [1, 1]),
+            new TestTensor("layer.weight_shape", SafetensorsDType.I64, [2], [2, 4]),
+        ]);
+
+        var run = ToolRun.Of("inspect", temp["q.safetensors"]);
+
+        run.ExitCode.ShouldBe(ExitCodes.Failure);
+        run.Error.ShouldContain("'layer.weight_packed' [2, 1] packs 4 columns into 1 word(s) per row at 4 bits and at 8 bits alike");
+    }
+
+    [Fact]
     public void Inspect_CompressedTensorsWithoutScale_FailsNamingTheMissingTensor()
     {
         using var temp = new TempFolder();

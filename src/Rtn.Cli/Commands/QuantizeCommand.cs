@@ -158,6 +158,6 @@ internal static class QuantizeCommand
             return plan.Tensor.ByteLength;
         }
 
-        return QuantizedOutputs.Declare(save, RtnFormat.Signed, plan.Tensor, plan.Config!, plan.Shape).Sum(d => d.ByteLength);
+        return QuantizedOutputs.Declare(save, RtnFormat.Signed, plan.Tensor.Name, plan.Tensor.DType, plan.Config!, plan.Shape).Sum(d => d.ByteLength);
     }
 }

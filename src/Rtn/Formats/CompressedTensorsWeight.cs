@@ -58,6 +58,12 @@ public static class CompressedTensorsWeight
 
         var words = packed.Shape[rank - 1];
         int[] fitting = [.. new[] { 4, 8 }.Where(b => columns > 0 && columns <= int.MaxValue / 8 && PackedWords.WordsPerRow(b, (int)columns) == words)];
+        if (fitting.Length > 1 && expected is null)
+        {
+            throw new FormatException(
+                $"'{packed.Name}' {Dims(packed.Shape)} packs {columns} columns into {words} word(s) per row at 4 bits and at 8 bits alike; without the quantization_config the bits are unknown.");
+        }
+
         var bits = expected is not null && fitting.Contains(expected.Bits) ? expected.Bits : fitting.FirstOrDefault();
         if (bits == 0)
         {

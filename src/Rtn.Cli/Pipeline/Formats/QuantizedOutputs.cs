@@ -24,9 +24,9 @@ internal static class QuantizedOutputs
             ? weightName[..^TensorSelector.WeightSuffix.Length]
             : throw new ArgumentException($"'{weightName}' is not a *.weight tensor.", nameof(weightName));
 
-    public static TensorDeclaration[] Declare(SaveFormat save, RtnFormat format, TensorInfo tensor, RtnConfig config, WeightShape shape)
+    public static TensorDeclaration[] Declare(SaveFormat save, RtnFormat format, string weightName, SafetensorsDType dtype, RtnConfig config, WeightShape shape)
     {
-        var module = ModuleOf(tensor.Name);
+        var module = ModuleOf(weightName);
         var scaleShape = QuantizedWeight.ScaleShapeOf(config, shape);
         var wordShape = WordShape(config, shape);
         return save switch
@@ -34,19 +34,19 @@ internal static class QuantizedOutputs
             SaveFormat.CompressedTensors =>
             [
                 new(module + CompressedTensorsWeight.PackedSuffix, SafetensorsDType.I32, wordShape),
-                new(module + CompressedTensorsWeight.ScaleSuffix, tensor.DType, scaleShape),
+                new(module + CompressedTensorsWeight.ScaleSuffix, dtype, scaleShape),
                 new(module + CompressedTensorsWeight.ShapeSuffix, SafetensorsDType.I64, [shape.Dimensions.Length]),
             ],
             SaveFormat.Mlx =>
             [
-                new(tensor.Name, SafetensorsDType.U32, wordShape),
-                new(module + MlxScalesSuffix, tensor.DType, scaleShape),
-                new(module + MlxBiasesSuffix, tensor.DType, scaleShape),
+                new(weightName, SafetensorsDType.U32, wordShape),
+                new(module + MlxScalesSuffix, dtype, scaleShape),
+                new(module + MlxBiasesSuffix, dtype, scaleShape),
             ],
             _ =>
             [
-                new(tensor.Name, format == RtnFormat.Signed ? SafetensorsDType.I8 : SafetensorsDType.U8, QuantizedWeight.PackedShapeOf(config, shape)),
-                new(QuantizedNames.ScaleFor(tensor.Name), tensor.DType, scaleShape),
+                new(weightName, format == RtnFormat.Signed ? SafetensorsDType.I8 : SafetensorsDType.U8, QuantizedWeight.PackedShapeOf(config, shape)),
+                new(QuantizedNames.ScaleFor(weightName), dtype, scaleShape),
             ],
         };
     }

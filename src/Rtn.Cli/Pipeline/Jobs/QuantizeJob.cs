@@ -15,7 +15,7 @@ internal sealed class QuantizeJob : TensorJob
     public QuantizeJob(SafetensorsFile file, TensorPlan plan, SaveFormat save, RtnFormat format)
     {
         (this.file, this.plan, this.save, this.format) = (file, plan, save, format);
-        Outputs = QuantizedOutputs.Declare(save, format, plan.Tensor, plan.Config!, plan.Shape);
+        Outputs = QuantizedOutputs.Declare(save, format, plan.Tensor.Name, plan.Tensor.DType, plan.Config!, plan.Shape);
     }
 
     public override IReadOnlyList<TensorDeclaration> Outputs { get; }
