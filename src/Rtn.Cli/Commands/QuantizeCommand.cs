@@ -52,7 +52,7 @@ internal static class QuantizeCommand
         var noDefaultSkip = new Option<bool>("--no-default-skip") { Description = "Quantize embeddings, output head, norms and routers too, if they are 2-D or 3-D weights." };
         var overrides = new Option<string[]>("--override")
         {
-            Description = "Other bits (and group size) for weights whose names match REGEX, e.g. 'down_proj=8' or 'experts=4:64' (repeatable; the first match wins).",
+            Description = "Other bits (and group size) for weights whose names match REGEX, e.g. 'down_proj=8' or 'experts=4:64' (repeatable; the first match wins). For compressed-tensors, q/k/v and gate/up projections must share one scheme, as vLLM fuses them.",
             HelpName = "REGEX=BITS[:GROUP]",
             AllowMultipleArgumentsPerToken = false,
         };
