@@ -10,7 +10,7 @@ public class FailureTests
         using var temp = new TempFolder();
         File.WriteAllBytes(temp["model.safetensors"], [0x10, 0, 0, 0, 0, 0, 0, 0, .. "{\"a\": not json}"u8]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"]);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"]);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure, run.ToString());
         run.Error.ShouldStartWith("error: ");
@@ -24,7 +24,7 @@ public class FailureTests
     {
         using var temp = new TempFolder();
 
-        var run = ToolRun.Of("quantize", temp["absent.safetensors"], "-o", temp["q.safetensors"]);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["absent.safetensors"], "-o", temp["q.safetensors"]);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
         run.Error.ShouldContain(temp["absent.safetensors"]);
@@ -37,7 +37,7 @@ public class FailureTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], [.. TestModels.Block(), TestModels.Random("model.layers.0.mlp.odd_proj.weight", SafetensorsDType.BF16, 8, 24)]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure, run.ToString());
         run.Error.ShouldContain(temp["model.safetensors"]);
@@ -53,7 +53,7 @@ public class FailureTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], [TestModels.Random("model.layers.0.self_attn.q_proj.weight", SafetensorsDType.F16, 7, 32)]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
         run.Error.ShouldContain("'model.layers.0.self_attn.q_proj.weight' (F16 [7, 32]) cannot be quantized as Q4G16");
@@ -67,7 +67,7 @@ public class FailureTests
         var odd = TestModels.Random("model.layers.0.mlp.odd_proj.weight", SafetensorsDType.BF16, 8, 24);
         TestModels.WriteFile(temp["model.safetensors"], [.. TestModels.Block(), odd]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--skip-unfit").ShouldSucceed();
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--skip-unfit").ShouldSucceed();
 
         run.Error.ShouldContain("warning: ");
         run.Error.ShouldContain("odd_proj.weight");
@@ -83,7 +83,7 @@ public class FailureTests
         broken.Values[100] = float.NaN;
         TestModels.WriteFile(temp["model.safetensors"], [.. TestModels.Block().Where(t => t.Name != broken.Name), broken]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure, run.ToString());
         run.Error.ShouldContain($"{temp["model.safetensors"]}: tensor 'model.layers.0.mlp.down_proj.weight'");
@@ -101,7 +101,7 @@ public class FailureTests
         var broken = tensors[^2].Name;
         tensors[^2] = tensors[^2] with { Name = "model.layers.1.self_attn.o_proj.weight" };
 
-        var run = ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize, "--no-default-skip");
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize, "--no-default-skip");
 
         run.ExitCode.ShouldBe(ExitCodes.Failure, run.ToString());
         run.Error.ShouldContain($"model-00002-of-00002.safetensors: tensor '{broken}'");
@@ -115,7 +115,7 @@ public class FailureTests
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
         var before = File.ReadAllBytes(temp["model.safetensors"]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["model.safetensors"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["model.safetensors"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
         run.Error.ShouldContain("is the input");
@@ -130,7 +130,7 @@ public class FailureTests
         Directory.CreateDirectory(temp["q"]);
         File.WriteAllText(temp["q/keep.txt"], "mine");
 
-        var run = ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
         run.Error.ShouldContain("not empty");
@@ -142,12 +142,12 @@ public class FailureTests
     {
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize).ShouldSucceed();
 
-        var run = ToolRun.Of("quantize", temp["q.safetensors"], "-o", temp["qq.safetensors"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["q.safetensors"], "-o", temp["qq.safetensors"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
-        run.Error.ShouldContain($"{temp["q.safetensors"]} is already RTN-quantized");
+        run.Error.ShouldContain($"{temp["q.safetensors"]} is already quantized (rtn)");
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class FailureTests
         TestModels.WriteFolder(temp["model"], TestModels.Block());
         File.WriteAllText(temp["model/config.json"], "{\"quantization_config\": {\"quant_method\": \"gptq\"}}");
 
-        var run = ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
         run.Error.ShouldContain(temp["model/config.json"]);
@@ -174,7 +174,7 @@ public class FailureTests
         var run = ToolRun.Of("dequantize", temp["model.safetensors"], "-o", temp["d.safetensors"]);
 
         run.ExitCode.ShouldBe(ExitCodes.Failure);
-        run.Error.ShouldContain($"{temp["model.safetensors"]}: not an RTN-quantized file");
+        run.Error.ShouldContain($"{temp["model.safetensors"]}: not a quantized checkpoint");
         File.Exists(temp["d.safetensors"]).ShouldBeFalse();
     }
 
@@ -214,15 +214,15 @@ public class FailureTests
     }
 
     [Theory]
-    [InlineData("quantize", "in.safetensors")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--bits", "5")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--group-size", "0")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--override", "down_proj")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--override", "down_proj=3")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--skip", "(unclosed")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--format", "packed")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--threads", "-1")]
-    [InlineData("quantize", "in.safetensors", "-o", "out.safetensors", "--no-such-option")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--bits", "5")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--group-size", "0")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--override", "down_proj")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--override", "down_proj=3")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--skip", "(unclosed")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--format", "packed")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--threads", "-1")]
+    [InlineData("quantize", "--save-format", "rtn", "in.safetensors", "-o", "out.safetensors", "--no-such-option")]
     [InlineData("eval", "only-one")]
     [InlineData("bench", "--seconds", "0")]
     [InlineData("frobnicate")]
@@ -241,7 +241,7 @@ public class FailureTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
 
-        var run = ToolRun.Of(new Dictionary<string, string> { ["RTN_NUM_BITS"] = "four" }, "quantize", temp["model.safetensors"], "-o", temp["q.safetensors"]);
+        var run = ToolRun.Of(new Dictionary<string, string> { ["RTN_NUM_BITS"] = "four" }, "quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"]);
 
         run.ExitCode.ShouldBe(ExitCodes.Usage);
         run.Error.ShouldContain("RTN_NUM_BITS");
@@ -251,7 +251,7 @@ public class FailureTests
     [Fact]
     public void Help_ListsDefaultSkipRules()
     {
-        var run = ToolRun.Of("quantize", "--help").ShouldSucceed();
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", "--help").ShouldSucceed();
 
         run.Output.ShouldContain("embeddings");
         run.Output.ShouldContain("lm_head");

@@ -16,7 +16,7 @@ public class QuantizeTests
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "--bits", bits, "-g", TestModels.GroupSize, "--format", format).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "--bits", bits, "-g", TestModels.GroupSize, "--format", format).ShouldSucceed();
 
         var config = new RtnConfig(int.Parse(bits), int.Parse(TestModels.GroupSize));
         var rtnFormat = format == "offset" ? RtnFormat.Offset : RtnFormat.Signed;
@@ -44,7 +44,7 @@ public class QuantizeTests
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
         foreach (var tensor in tensors.Where(t => !TestModels.QuantizedNames.Contains(t.Name)))
@@ -64,7 +64,7 @@ public class QuantizeTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--format", "offset", "--override", "down_proj=8:32")
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--format", "offset", "--override", "down_proj=8:32")
             .ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
@@ -87,7 +87,7 @@ public class QuantizeTests
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--override", @"down_proj\.weight$=8:32", "--override", "k_proj=8")
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--override", @"down_proj\.weight$=8:32", "--override", "k_proj=8")
             .ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
@@ -106,7 +106,7 @@ public class QuantizeTests
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--skip", "self_attn", "--skip", "experts").ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--skip", "self_attn", "--skip", "experts").ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
         output["model.layers.0.self_attn.q_proj.weight"].DType.ShouldBe(SafetensorsDType.BF16);
@@ -121,7 +121,7 @@ public class QuantizeTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
 
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--no-default-skip").ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize, "--no-default-skip").ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
         output["model.embed_tokens.weight"].DType.ShouldBe(SafetensorsDType.I8);
@@ -136,7 +136,7 @@ public class QuantizeTests
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
         var environment = new Dictionary<string, string> { ["RTN_NUM_BITS"] = "4", ["RTN_GROUP_SIZE"] = "32" };
 
-        ToolRun.Of(environment, "quantize", temp["model.safetensors"], "-o", temp["q.safetensors"]).ShouldSucceed();
+        ToolRun.Of(environment, "quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"]).ShouldSucceed();
 
         using var output = SafetensorsFile.Open(temp["q.safetensors"]);
         output.Metadata["rtn.bits"].ShouldBe("4");
@@ -154,7 +154,7 @@ public class QuantizeTests
         TestModels.WriteConfig(temp["in"]);
         var original = File.ReadAllText(temp["in/config.json"]);
 
-        ToolRun.Of("quantize", temp["in/model.safetensors"], "-o", temp["out/model.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["in/model.safetensors"], "-o", temp["out/model.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         File.ReadAllText(temp["in/config.json"]).ShouldBe(original);
         var config = JsonNode.Parse(File.ReadAllText(temp["out/config.json"]))!.AsObject();
@@ -172,7 +172,7 @@ public class QuantizeTests
         Directory.CreateDirectory(temp["out"]);
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["out"], "-g", TestModels.GroupSize).ShouldSucceed();
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["out"], "-g", TestModels.GroupSize).ShouldSucceed();
 
         run.Output.ShouldContain($"→ {temp["out/model.safetensors"]}");
         using var output = SafetensorsFile.Open(temp["out/model.safetensors"]);
@@ -187,7 +187,7 @@ public class QuantizeTests
         TestModels.WriteConfig(temp.Path);
         var original = File.ReadAllText(temp["config.json"]);
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize).ShouldSucceed();
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-g", TestModels.GroupSize).ShouldSucceed();
 
         File.ReadAllText(temp["config.json"]).ShouldBe(original);
         run.Error.ShouldContain("config.json is not rewritten");
@@ -200,7 +200,7 @@ public class QuantizeTests
         var tensors = TestModels.Block();
         TestModels.WriteFolder(temp["model"], tensors);
 
-        ToolRun.Of("quantize", temp["model"], "-o", temp["quantized"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["quantized"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         Directory.EnumerateFiles(temp["quantized"]).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(
             ["config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json", "tokenizer.json"]);
@@ -226,12 +226,12 @@ public class QuantizeTests
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
 
-        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         run.Output.ShouldContain("quantized Q4G16");
         run.Output.ShouldContain("copied (skipped: embeddings)");
         run.Output.ShouldContain("copied (skipped: MoE routers)");
-        run.Output.ShouldContain("Scheme Q4G16 signed.");
+        run.Output.ShouldContain("Scheme Q4G16, saved as rtn signed.");
         run.Output.ShouldContain("[1/11] model.embed_tokens.weight");
     }
 }

@@ -13,7 +13,7 @@ public class RoundTripTests
         using var temp = new TempFolder();
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", bits, "-g", TestModels.GroupSize, "-f", format).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", bits, "-g", TestModels.GroupSize, "-f", format).ShouldSucceed();
 
         var run = ToolRun.Of("dequantize", temp["q.safetensors"], "-o", temp["d.safetensors"]).ShouldSucceed();
 
@@ -39,7 +39,7 @@ public class RoundTripTests
     {
         using var temp = new TempFolder();
         TestModels.WriteFolder(temp["model"], TestModels.Block());
-        ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         ToolRun.Of("dequantize", temp["q"], "-o", temp["d"]).ShouldSucceed();
 
@@ -53,7 +53,7 @@ public class RoundTripTests
     {
         using var temp = new TempFolder();
         TestModels.WriteFile(temp["model.safetensors"], TestModels.Block());
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--override", "down_proj=8").ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize, "--override", "down_proj=8").ShouldSucceed();
 
         var run = ToolRun.Of("inspect", temp["q.safetensors"]).ShouldSucceed();
 
@@ -85,7 +85,7 @@ public class RoundTripTests
         using var temp = new TempFolder();
         var tensors = TestModels.Block();
         TestModels.WriteFile(temp["model.safetensors"], tensors);
-        ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4", "-g", TestModels.GroupSize).ShouldSucceed();
 
         var run = ToolRun.Of("eval", temp["model.safetensors"], temp["q.safetensors"], "--plot", temp["sqnr.png"]).ShouldSucceed();
 
@@ -104,7 +104,7 @@ public class RoundTripTests
     {
         using var temp = new TempFolder();
         TestModels.WriteFolder(temp["model"], TestModels.Block());
-        ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-b", "8", "-g", TestModels.GroupSize).ShouldSucceed();
+        ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-b", "8", "-g", TestModels.GroupSize).ShouldSucceed();
         ToolRun.Of("dequantize", temp["q"], "-o", temp["d"]).ShouldSucceed();
 
         var quantized = ToolRun.Of("eval", temp["model"], temp["q"]).ShouldSucceed();

@@ -24,10 +24,8 @@ internal static class InspectCommand
 
     private static void Show(ToolConsole console, string path, SafetensorsCheckpoint checkpoint)
     {
-        var quantized = checkpoint.Files.Any(file => QuantizationMetadata.IsQuantized(file.Metadata))
-            ? QuantizedTensor.ReadAll(checkpoint)
-            : [];
-        var scales = quantized.Values.ToDictionary(q => q.Scale.Name, q => q.Weight.Name, StringComparer.Ordinal);
+        var quantized = QuantizedCheckpoint.ReadAll(checkpoint, path).Values.ToDictionary(q => q.Weight.Name, StringComparer.Ordinal);
+        var scales = quantized.Values.SelectMany(q => q.Parts.Skip(1).Select(part => (Part: part.Name, q.Name))).ToDictionary(p => p.Part, p => p.Name, StringComparer.Ordinal);
         var sharded = checkpoint.Files.Count > 1;
 
         var metadata = checkpoint.Files.SelectMany(f => f.Metadata).DistinctBy(entry => entry.Key).OrderBy(entry => entry.Key, StringComparer.Ordinal).ToArray();
@@ -52,8 +50,8 @@ internal static class InspectCommand
         foreach (var (file, tensor) in checkpoint.Tensors)
         {
             var rtn = quantized.TryGetValue(tensor.Name, out var q)
-                ? $"{q.Config.Name} {QuantizationMetadata.FormatName(q.Format)}, weight {Units.Shape(q.LogicalShape)} {q.Scale.DType.HeaderName()}"
-                : scales.TryGetValue(tensor.Name, out var weight) ? $"scales of {weight}" : string.Empty;
+                ? $"{q.Storage}, weight {Units.Shape(q.LogicalShape)} {q.Scale.DType.HeaderName()}"
+                : scales.TryGetValue(tensor.Name, out var weight) ? $"{PartName(tensor.Name)} of {weight}" : string.Empty;
             var cells = new List<string> { tensor.Name, tensor.DType.HeaderName(), Units.Shape(tensor.Shape), Units.Bytes(tensor.ByteLength), rtn };
             if (sharded)
             {
@@ -76,4 +74,9 @@ internal static class InspectCommand
         tensors.SetTotals([.. totals]);
         console.Table(tensors);
     }
+
+    private static string PartName(string tensor) =>
+        tensor.EndsWith(CompressedTensorsWeight.ShapeSuffix, StringComparison.Ordinal) ? "shape"
+        : tensor.EndsWith(QuantizedOutputs.MlxBiasesSuffix, StringComparison.Ordinal) ? "biases"
+        : "scales";
 }

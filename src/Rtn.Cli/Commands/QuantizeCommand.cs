@@ -20,7 +20,14 @@ internal static class QuantizeCommand
         };
         var bits = CommonOptions.Bits($"Bits per weight. {CommonOptions.DefaultsNote}");
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
-        var format = CommonOptions.Format("Byte layout: signed (int8 codes, vLLM's rtn_quantize) or offset (uint8 codes + 2^(bits-1): Marlin uint4b8, ONNX MatMulNBits).");
+        var saveFormat = new Option<string>("--save-format")
+        {
+            Description = "Checkpoint layout: compressed-tensors (pack-quantized, served by vLLM and transformers), mlx (affine, served by mlx-lm; 4 or 8 bits, group size 32, 64 or 128) "
+                + "or rtn (P.weight codes + P.scale, this tool's own layout). The codes and scales are the same in all three.",
+            HelpName = "compressed-tensors|mlx|rtn",
+            DefaultValueFactory = _ => SaveFormats.CompressedTensorsName,
+        }.AcceptOnlyFromAmong(SaveFormats.CompressedTensorsName, SaveFormats.MlxName, SaveFormats.RtnName);
+        var format = CommonOptions.Format("Byte layout of --save-format rtn only: signed (int8 codes, vLLM's rtn_quantize) or offset (uint8 codes + 2^(bits-1): Marlin uint4b8, ONNX MatMulNBits).");
         var skip = new Option<string[]>("--skip")
         {
             Description = "Also copy unchanged the weights whose names match this regular expression (repeatable). Skipped by default: "
@@ -45,7 +52,7 @@ internal static class QuantizeCommand
         var noDefaultSkip = new Option<bool>("--no-default-skip") { Description = "Quantize embeddings, output head, norms and routers too, if they are 2-D or 3-D weights." };
         var overrides = new Option<string[]>("--override")
         {
-            Description = "Other bits (and group size) for weights whose names match REGEX, e.g. 'down_proj=8' or 'experts=4:64' (repeatable; the first match wins).",
+            Description = "Other bits (and group size) for weights whose names match REGEX, e.g. 'down_proj=8' or 'experts=4:64' (repeatable; the first match wins). For compressed-tensors, q/k/v and gate/up projections must share one scheme, as vLLM fuses them.",
             HelpName = "REGEX=BITS[:GROUP]",
             AllowMultipleArgumentsPerToken = false,
         };
@@ -71,7 +78,7 @@ internal static class QuantizeCommand
 
         var command = new Command("quantize", "Quantize a safetensors checkpoint to RTN int4/int8, tensor by tensor.")
         {
-            input, output, bits, groupSize, format, skip, noDefaultSkip, overrides, skipUnfit, threads,
+            input, output, bits, groupSize, saveFormat, format, skip, noDefaultSkip, overrides, skipUnfit, threads,
         };
         command.SetAction(parse => CommandAction.Run(console, () =>
         {
@@ -84,17 +91,40 @@ internal static class QuantizeCommand
                 .. parse.GetValue(noDefaultSkip) ? [] : SkipRule.Defaults,
                 .. (parse.GetValue(skip) ?? []).Select(pattern => new SkipRule($"--skip {pattern}", pattern)),
             ];
-            var settings = new QuantizeSettings(scheme, skipRules, parse.GetValue(skipUnfit), new KernelOptions { MaxThreads = parse.GetValue(threads) });
+            var save = SaveFormats.Parse(parse.GetValue(saveFormat)) ?? SaveFormat.CompressedTensors;
+            if (save != SaveFormat.Rtn && parse.GetResult(format) is { Implicit: false })
+            {
+                throw new UsageException($"--format applies to --save-format rtn only; {save.Name()} always stores codes + 2^(bits-1).");
+            }
+
+            if (save == SaveFormat.Mlx)
+            {
+                RequireMlxGroupSizes(scheme);
+            }
+
+            var settings = new QuantizeSettings(scheme, skipRules, parse.GetValue(skipUnfit), new KernelOptions { MaxThreads = parse.GetValue(threads) }, save);
             var (inputPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
 
             var result = console.WithProgress("Quantizing", progress => new ModelQuantizer(settings).Run(inputPath, outputPath, console.Warning, progress));
-            Report(console, scheme, inputPath, result);
+            Report(console, scheme, save, inputPath, result);
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static void Report(ToolConsole console, QuantizationScheme scheme, string input, QuantizeResult result)
+    /// <exception cref="UsageException">A group size MLX has no kernels for; the message names the option.</exception>
+    private static void RequireMlxGroupSizes(QuantizationScheme scheme)
+    {
+        foreach (var (source, config) in scheme.Overrides.Select(o => ($"--override '{o}'", o.ConfigFor(scheme.Defaults))).Prepend(("--group-size", scheme.Defaults)))
+        {
+            if (!MlxConfigBuilder.GroupSizes.Contains(config.GroupSize))
+            {
+                throw new UsageException($"{source} gives group size {config.GroupSize}, but MLX quantizes with group size 32, 64 or 128 only.");
+            }
+        }
+    }
+
+    private static void Report(ToolConsole console, QuantizationScheme scheme, SaveFormat save, string input, QuantizeResult result)
     {
         var table = new ReportTable(
             $"{input} → {result.Output.OutputPath}",
@@ -106,28 +136,28 @@ internal static class QuantizeCommand
         foreach (var group in result.Plans.GroupBy(GroupName).OrderBy(g => g.First().Action).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             var inputBytes = group.Sum(p => p.Tensor.ByteLength);
-            table.AddRow(group.Key, Units.Count(group.Count()), Units.Bytes(inputBytes), Units.Bytes(group.Sum(OutputBytes)));
+            table.AddRow(group.Key, Units.Count(group.Count()), Units.Bytes(inputBytes), Units.Bytes(group.Sum(p => OutputBytes(p, save))));
         }
 
         table.SetTotals("total", Units.Count(result.Plans.Count), Units.Bytes(result.Output.InputBytes), Units.Bytes(result.Output.OutputBytes));
         console.Table(table);
 
         var overrides = scheme.Overrides.Count == 0 ? string.Empty : $", overrides {string.Join(", ", scheme.Overrides)}";
-        console.Line($"Scheme {scheme.Defaults.Name} {QuantizationMetadata.FormatName(scheme.Format)}{overrides}.");
+        var layout = save == SaveFormat.Rtn ? $"rtn {QuantizationMetadata.FormatName(scheme.Format)}" : save.Name();
+        console.Line($"Scheme {scheme.Defaults.Name}, saved as {layout}{overrides}.");
         console.Line($"Wrote {result.Output.Files.Count} file(s) in {Units.Seconds(result.Output.Elapsed)} ({Units.Throughput(result.Output.InputBytes, result.Output.Elapsed.TotalSeconds)} of input): {string.Join(", ", result.Output.Files.Select(Path.GetFileName))}");
     }
 
     private static string GroupName(TensorPlan plan) =>
         plan.Action == TensorAction.Quantize ? $"quantized {plan.Config!.Name}" : $"copied ({plan.Reason})";
 
-    private static long OutputBytes(TensorPlan plan)
+    private static long OutputBytes(TensorPlan plan, SaveFormat save)
     {
         if (plan.Action != TensorAction.Quantize)
         {
             return plan.Tensor.ByteLength;
         }
 
-        var scaleBytes = (long)QuantizedWeight.ScaleCount(plan.Config!, plan.Shape) * (plan.Tensor.ByteLength / plan.Shape.ElementCount);
-        return QuantizedWeight.PackedLength(plan.Config!.Bits, plan.Shape) + scaleBytes;
+        return QuantizedOutputs.Declare(save, RtnFormat.Signed, plan.Tensor.Name, plan.Tensor.DType, plan.Config!, plan.Shape).Sum(d => d.ByteLength);
     }
 }

@@ -119,6 +119,39 @@ internal sealed class PartitionedWeight<T>
         loaded[(expert * PartitionSizes.Count) + partition] = true;
     }
 
+    /// <summary>
+    /// Copies already-quantized codes (<paramref name="codesFormat"/> layout, <c>[n, C]</c> codes)
+    /// and scales (<c>[n, C/g]</c>) into a partition's rows, converting the layout if it differs
+    /// from the layer's (one XOR, docs/rtn-spec.md, Storage formats). Nothing is re-quantized.
+    /// </summary>
+    public void LoadQuantized(int expert, int partition, ReadOnlySpan<byte> codes, RtnFormat codesFormat, ReadOnlySpan<T> scales)
+    {
+        CheckExpert(expert);
+        var (start, rows) = PartitionRows(partition);
+        var firstRow = (expert * OutputSize) + start;
+        var packed = PackedRows(firstRow, rows);
+        var scaleRows = ScaleRows(firstRow, rows);
+        if (codes.Length != packed.Length || scales.Length != scaleRows.Length)
+        {
+            throw new ArgumentException(
+                $"{Describe(expert, partition)} holds {packed.Length} bytes of codes and {scaleRows.Length} scales for [{rows}, {InputSize}], but got {codes.Length} and {scales.Length}.",
+                nameof(codes));
+        }
+
+        codes.CopyTo(packed);
+        if (codesFormat != Weight.Format)
+        {
+            var flip = Weight.Config.Bits == 4 ? (byte)0x88 : (byte)0x80;
+            for (var i = 0; i < packed.Length; i++)
+            {
+                packed[i] ^= flip;
+            }
+        }
+
+        scales.CopyTo(scaleRows);
+        loaded[(expert * PartitionSizes.Count) + partition] = true;
+    }
+
     /// <summary>Loads every partition of <paramref name="expert"/> from its whole <c>[R, C]</c> matrix, partitions stacked by rows.</summary>
     public void LoadAll(int expert, ReadOnlySpan<T> weights)
     {

@@ -76,6 +76,14 @@ public sealed class RtnExpertLinear<T>
     public void LoadExpert(int expert, ReadOnlySpan<T> weights) => weight.LoadAll(expert, weights);
 
     /// <summary>
+    /// Loads expert <paramref name="expert"/>'s partition <paramref name="partition"/> from codes that are already
+    /// quantized (<c>[n, C]</c> codes in <paramref name="codesFormat"/>'s layout, <c>[n, C/g]</c> scales); nothing is re-quantized.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffers do not fit the partition; the message names it.</exception>
+    public void LoadQuantizedPartition(int expert, int partition, ReadOnlySpan<byte> codes, RtnFormat codesFormat, ReadOnlySpan<T> scales) =>
+        weight.LoadQuantized(expert, partition, codes, codesFormat, scales);
+
+    /// <summary>
     /// <c>y = x · W'_eᵀ</c> through expert <paramref name="expert"/> for <paramref name="x"/> of
     /// shape <c>[m, C]</c> into <paramref name="y"/> of shape <c>[m, R]</c>, with the fused kernel.
     /// </summary>

@@ -91,6 +91,15 @@ public sealed class RtnLinear<T>
     /// <summary>Quantizes a layer with one partition (or all partitions at once, stacked by rows) from its <c>[R, C]</c> matrix.</summary>
     public void Load(ReadOnlySpan<T> weights) => weight.LoadAll(expert: 0, weights);
 
+    /// <summary>
+    /// Loads partition <paramref name="index"/> from codes that are already quantized, such as a
+    /// compressed-tensors checkpoint's (see <see cref="CompressedTensorsCheckpoint"/>): <c>[n_index, C]</c>
+    /// codes in <paramref name="codesFormat"/>'s byte layout and <c>[n_index, C/g]</c> scales. Nothing is re-quantized.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffers do not fit the partition; the message names it.</exception>
+    public void LoadQuantizedPartition(int index, ReadOnlySpan<byte> codes, RtnFormat codesFormat, ReadOnlySpan<T> scales) =>
+        weight.LoadQuantized(expert: 0, index, codes, codesFormat, scales);
+
     /// <summary>Copies partition <paramref name="index"/>'s bias (<c>n_index</c> values) into place.</summary>
     /// <exception cref="InvalidOperationException">The layer was created without a bias.</exception>
     public void LoadBias(int index, ReadOnlySpan<T> values)

@@ -5,7 +5,7 @@ namespace Rtn.Cli.Pipeline.Evaluation;
 
 /// <summary>
 /// Compares a checkpoint with an approximation of it, tensor by tensor: quantized weights are
-/// dequantized (with the scheme in the file's metadata) and measured against the original;
+/// dequantized (with the scheme in the file's metadata or the model's config, in any save format) and measured against the original;
 /// other tensors must be identical or, if floating-point, are measured too. Works on any two
 /// checkpoints with the same tensor names (e.g. an original and its dequantized copy).
 /// </summary>
@@ -15,9 +15,7 @@ internal sealed class ModelComparer(KernelOptions options)
     {
         using var original = SafetensorsCheckpoint.Open(originalPath);
         using var approximation = SafetensorsCheckpoint.Open(approximationPath);
-        var pairs = approximation.Files.Any(file => QuantizationMetadata.IsQuantized(file.Metadata))
-            ? QuantizedTensor.ReadAll(approximation)
-            : [];
+        var pairs = QuantizedCheckpoint.ReadAll(approximation, approximationPath);
 
         var compared = new List<TensorComparison>();
         var identical = 0;
@@ -28,14 +26,13 @@ internal sealed class ModelComparer(KernelOptions options)
             var (file, tensor) = original.Tensors[i];
             progress?.Report(new ProgressUpdate(tensor.Name, i, original.Tensors.Count, done, total));
             done += tensor.ByteLength;
-            if (!approximation.TryGetTensor(tensor.Name, out var other))
-            {
-                throw new ToolException($"{approximationPath} has no tensor '{tensor.Name}' (it is in {file.Path}).");
-            }
-
             if (pairs.TryGetValue(tensor.Name, out var quantized))
             {
                 compared.Add(CompareQuantized(file, tensor, approximation, quantized));
+            }
+            else if (!approximation.TryGetTensor(tensor.Name, out var other))
+            {
+                throw new ToolException($"{approximationPath} has no tensor '{tensor.Name}' (it is in {file.Path}).");
             }
             else if (other.Tensor.DType == tensor.DType && other.Tensor.Shape.SequenceEqual(tensor.Shape)
                 && file.GetBytes(tensor).SequenceEqual(other.File.GetBytes(other.Tensor)))
@@ -49,8 +46,8 @@ internal sealed class ModelComparer(KernelOptions options)
         }
 
         var originalNames = original.Tensors.Select(t => t.Tensor.Name).ToHashSet(StringComparer.Ordinal);
-        var scaleNames = pairs.Values.Select(p => p.Scale.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var extra in approximation.Tensors.Where(t => !originalNames.Contains(t.Tensor.Name) && !scaleNames.Contains(t.Tensor.Name)))
+        var partNames = pairs.Values.SelectMany(p => p.Parts).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var extra in approximation.Tensors.Where(t => !originalNames.Contains(t.Tensor.Name) && !partNames.Contains(t.Tensor.Name)))
         {
             warn($"{extra.File.Path}: tensor '{extra.Tensor.Name}' is not in {originalPath}; not compared.");
         }
@@ -72,15 +69,14 @@ internal sealed class ModelComparer(KernelOptions options)
         byte[] dense;
         try
         {
-            dense = TensorCodec.Dequantize(weight.File.GetBytes(weight.Tensor), scale.File.GetBytes(scale.Tensor), quantized.Scale.DType, quantized.Shape, quantized.Config, quantized.Format, options);
+            dense = TensorCodec.Dequantize(quantized.Codes(weight.File.GetBytes(weight.Tensor)), scale.File.GetBytes(scale.Tensor), quantized.Scale.DType, quantized.Shape, quantized.Config, quantized.Format, options);
         }
         catch (ArgumentException e)
         {
             throw new ToolException($"{weight.File.Path}: tensor '{weight.Tensor.Name}': {Messages.Clean(e)}", e);
         }
 
-        var storage = $"{quantized.Config.Name} {QuantizationMetadata.FormatName(quantized.Format)}";
-        return new TensorComparison(tensor.Name, [.. tensor.Shape], storage, ErrorStatistics.Measure(reference, TensorCodec.ToSingle(dense, quantized.Scale.DType)));
+        return new TensorComparison(tensor.Name, [.. tensor.Shape], quantized.Storage, ErrorStatistics.Measure(reference, TensorCodec.ToSingle(dense, quantized.Scale.DType)));
     }
 
     private static TensorComparison CompareDense(SafetensorsFile file, TensorInfo tensor, CheckpointTensor other)

@@ -1,13 +1,15 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rtn.Cli.Pipeline.Planning;
 
 namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
-/// A Hugging Face <c>config.json</c>, rewritten to announce (or no longer announce) RTN
-/// quantization: <c>"quantization_config": {"quant_method": "rtn", "bits": b, "group_size": g}</c>,
-/// the object vLLM's <c>RTNConfig.from_config</c> reads. Everything else is kept in order.
+/// A Hugging Face <c>config.json</c>, rewritten to announce (or no longer announce) quantization:
+/// <c>quantization_config</c> for the <c>rtn</c> layout (the object vLLM's
+/// <c>RTNConfig.from_config</c> reads) and for compressed-tensors, <c>quantization</c> and its
+/// mirror <c>quantization_config</c> for MLX. Everything else is kept in order.
 /// </summary>
 internal static class ModelConfigFile
 {
@@ -21,40 +23,57 @@ internal static class ModelConfigFile
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The config at <paramref name="path"/> with RTN's quantization_config added.</summary>
+    /// <summary>RTN's own quantization_config: the defaults vLLM reads, plus the layout, the rules that decided some tensor, and the quantized weights.</summary>
+    public static JsonObject RtnQuantizationConfig(QuantizationScheme scheme, IEnumerable<SkipRule> skipRules, IEnumerable<string> quantized) => new()
+    {
+        ["quant_method"] = RtnConfig.MethodName,
+        ["bits"] = scheme.Defaults.Bits,
+        ["group_size"] = scheme.Defaults.GroupSize,
+        ["format"] = QuantizationMetadata.FormatName(scheme.Format),
+        ["overrides"] = new JsonArray([.. scheme.Overrides.Select(o => (JsonNode)o.ToString())]),
+        ["skip"] = new JsonArray([.. skipRules.Select(rule => (JsonNode)rule.Pattern)]),
+        ["quantized"] = new JsonArray([.. quantized.Select(name => (JsonNode)name)]),
+    };
+
+    /// <summary>The config at <paramref name="path"/> with <paramref name="entries"/> added.</summary>
     /// <exception cref="ToolException">The file is not a JSON object, or already describes a quantized model.</exception>
-    public static string WithQuantization(string path, RtnConfig config)
+    public static string WithQuantization(string path, IReadOnlyList<KeyValuePair<string, JsonNode>> entries)
     {
         var root = Read(path);
-        if (root[QuantizationConfigKey] is { } existing)
+        foreach (var key in new[] { QuantizationConfigKey, MlxConfigBuilder.QuantizationKey })
         {
-            var method = existing["quant_method"]?.ToJsonString() ?? "unknown";
-            throw new ToolException($"{path} already has a {QuantizationConfigKey} (quant_method {method}); quantize a full-precision model instead.");
+            if (root[key] is { } existing)
+            {
+                var method = existing["quant_method"]?.ToJsonString() ?? "unknown";
+                throw new ToolException($"{path} already has a {key} (quant_method {method}); quantize a full-precision model instead.");
+            }
         }
 
-        root[QuantizationConfigKey] = new JsonObject
+        foreach (var (key, value) in entries)
         {
-            ["quant_method"] = RtnConfig.MethodName,
-            ["bits"] = config.Bits,
-            ["group_size"] = config.GroupSize,
-        };
-        return root.ToJsonString(Indented) + "\n";
+            root[key] = value;
+        }
+
+        return Serialize(root);
     }
 
-    /// <summary>The config at <paramref name="path"/> without RTN's quantization_config.</summary>
+    /// <summary>The config at <paramref name="path"/> without the quantization entries this tool reads (RTN, compressed-tensors, MLX).</summary>
     public static string WithoutQuantization(string path)
     {
         var root = Read(path);
-        if (root[QuantizationConfigKey]?["quant_method"]?.GetValueKind() == JsonValueKind.String
-            && root[QuantizationConfigKey]!["quant_method"]!.GetValue<string>() == RtnConfig.MethodName)
+        var method = root[QuantizationConfigKey]?["quant_method"] is JsonValue value && value.TryGetValue<string>(out var m) ? m : null;
+        if (method is RtnConfig.MethodName or CompressedTensorsConfig.MethodName || (method is null && root[MlxConfigBuilder.QuantizationKey] is not null))
         {
             root.Remove(QuantizationConfigKey);
         }
 
-        return root.ToJsonString(Indented) + "\n";
+        root.Remove(MlxConfigBuilder.QuantizationKey);
+        return Serialize(root);
     }
 
-    private static JsonObject Read(string path)
+    /// <summary>The parsed config at <paramref name="path"/>.</summary>
+    /// <exception cref="ToolException">The file is not a JSON object.</exception>
+    public static JsonObject Read(string path)
     {
         try
         {
@@ -66,4 +85,6 @@ internal static class ModelConfigFile
             throw new ToolException($"{path} is not valid JSON: {e.Message}", e);
         }
     }
+
+    private static string Serialize(JsonObject root) => root.ToJsonString(Indented) + "\n";
 }

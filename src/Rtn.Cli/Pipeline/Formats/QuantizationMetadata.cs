@@ -7,8 +7,10 @@ namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
 /// What a quantized file's <c>__metadata__</c> records about how it was made, so that readers
-/// (dequantize, eval, inspect) need no command-line options. Values are strings, as the format
-/// requires; the overrides are a JSON array. Keys other than these are left as they were.
+/// (dequantize, eval, inspect) need no command-line options: the save format, the defaults, the
+/// byte layout, the overrides and skip rules that decided some tensor, and the tensors of that
+/// file that were quantized. Values are strings, as the format requires; lists are JSON arrays.
+/// Keys other than these are left as they were.
 /// </summary>
 internal static class QuantizationMetadata
 {
@@ -17,14 +19,22 @@ internal static class QuantizationMetadata
     public const string GroupSizeKey = "rtn.group_size";
     public const string FormatKey = "rtn.format";
     public const string OverridesKey = "rtn.overrides";
+    public const string SaveFormatKey = "rtn.save_format";
+    public const string SkipKey = "rtn.skip";
+    public const string QuantizedKey = "rtn.quantized";
 
-    private static readonly string[] Keys = [MethodKey, BitsKey, GroupSizeKey, FormatKey, OverridesKey];
+    private static readonly string[] Keys = [MethodKey, BitsKey, GroupSizeKey, FormatKey, OverridesKey, SaveFormatKey, SkipKey, QuantizedKey];
 
     public static bool IsQuantized(IReadOnlyDictionary<string, string> metadata) =>
         metadata.TryGetValue(MethodKey, out var method) && method == RtnConfig.MethodName;
 
-    /// <summary>The input's metadata with the scheme added.</summary>
-    public static Dictionary<string, string> With(IReadOnlyDictionary<string, string> metadata, QuantizationScheme scheme)
+    /// <summary>
+    /// The input's metadata with the scheme added: <paramref name="scheme"/> holds the overrides
+    /// that decided some tensor, <paramref name="skipRules"/> the skip rules that did, and
+    /// <paramref name="quantized"/> names this file's quantized weights.
+    /// </summary>
+    public static Dictionary<string, string> With(
+        IReadOnlyDictionary<string, string> metadata, QuantizationScheme scheme, SaveFormat save, IEnumerable<SkipRule> skipRules, IEnumerable<string> quantized)
     {
         var overrides = new JsonArray([.. scheme.Overrides.Select(o => (JsonNode)new JsonObject
         {
@@ -39,6 +49,9 @@ internal static class QuantizationMetadata
         result[GroupSizeKey] = scheme.Defaults.GroupSize.ToString(CultureInfo.InvariantCulture);
         result[FormatKey] = FormatName(scheme.Format);
         result[OverridesKey] = overrides.ToJsonString();
+        result[SaveFormatKey] = save.Name();
+        result[SkipKey] = new JsonArray([.. skipRules.Select(rule => (JsonNode)new JsonObject { ["rule"] = rule.Description, ["pattern"] = rule.Pattern })]).ToJsonString();
+        result[QuantizedKey] = new JsonArray([.. quantized.Select(name => (JsonNode)name)]).ToJsonString();
         return result;
     }
 
@@ -61,6 +74,27 @@ internal static class QuantizationMetadata
             var format = ParseFormat(Require(metadata, FormatKey, path))
                 ?? throw new ToolException($"{path}: __metadata__ \"{FormatKey}\" is \"{metadata[FormatKey]}\"; expected \"signed\" or \"offset\".");
             return new QuantizationScheme(config, format, ReadOverrides(metadata, path));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ToolException($"{path}: __metadata__ holds an invalid RTN configuration: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The save format a quantized file's metadata names (<c>rtn</c> when it names none).</summary>
+    /// <exception cref="ToolException">The value is not a known save format.</exception>
+    public static SaveFormat SaveFormatOf(IReadOnlyDictionary<string, string> metadata, string path) =>
+        !metadata.TryGetValue(SaveFormatKey, out var text) ? SaveFormat.Rtn
+            : SaveFormats.Parse(text) ?? throw new ToolException(
+                $"{path}: __metadata__ \"{SaveFormatKey}\" is \"{text}\"; expected {SaveFormats.CompressedTensorsName}, {SaveFormats.MlxName} or {SaveFormats.RtnName}.");
+
+    /// <summary>The scheme of a file in the compressed-tensors or MLX format (whose codes are always offset).</summary>
+    public static QuantizationScheme ReadScheme(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        try
+        {
+            var config = new RtnConfig(ReadInteger(metadata, BitsKey, path), ReadInteger(metadata, GroupSizeKey, path));
+            return new QuantizationScheme(config, RtnFormat.Offset, ReadOverrides(metadata, path));
         }
         catch (ArgumentException e)
         {

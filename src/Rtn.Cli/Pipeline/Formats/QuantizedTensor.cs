@@ -5,18 +5,35 @@ using Rtn.Safetensors;
 namespace Rtn.Cli.Pipeline.Formats;
 
 /// <summary>
-/// A quantized weight as it lies in a file: <c>P.weight</c> (I8 codes for the signed layout,
-/// U8 for offset; <c>[R/2, C]</c> at 4 bits, <c>[R, C]</c> at 8, with a leading <c>E</c> for
-/// stacks) and <c>P.scale</c> (<c>[R, C/g]</c> in the original dtype). Bits and group size
-/// follow from the two shapes; they are checked against what the file's metadata says the
-/// tensor should have.
+/// A quantized weight <c>P.weight</c> as it lies in a file, in any save format: the tensor
+/// holding its codes (<see cref="Weight"/>), its scales, and every stored tensor that belongs to
+/// it (<see cref="Parts"/>). In the <c>rtn</c> format that is <c>P.weight</c> (I8 codes for the
+/// signed layout, U8 for offset; <c>[R/2, C]</c> at 4 bits, <c>[R, C]</c> at 8, with a leading
+/// <c>E</c> for stacks) and <c>P.scale</c> (<c>[R, C/g]</c> in the original dtype); bits and
+/// group size follow from the two shapes and are checked against the file's metadata.
 /// </summary>
 internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, WeightShape Shape, RtnConfig Config, RtnFormat Format)
 {
+    /// <summary>The dense weight's name, <c>P.weight</c>.</summary>
+    public string Name { get; init; } = Weight.Name;
+
+    /// <summary>How the weight is stored.</summary>
+    public SaveFormat Save { get; init; } = SaveFormat.Rtn;
+
+    /// <summary>Every stored tensor of this weight: the codes, the scales and any other.</summary>
+    public IReadOnlyList<TensorInfo> Parts { get; init; } = [Weight, Scale];
+
     /// <summary>The logical (dense) dimensions: <c>[R, C]</c> or <c>[E, R, C]</c>.</summary>
     public long[] LogicalShape => Shape.Dimensions;
 
-    /// <summary>Every quantized weight of <paramref name="checkpoint"/>, by name, checked against its file's metadata.</summary>
+    /// <summary>How <c>rtn inspect</c> and <c>rtn eval</c> describe the storage.</summary>
+    public string Storage => $"{Config.Name} {(Save == SaveFormat.Rtn ? QuantizationMetadata.FormatName(Format) : Save.Name())}";
+
+    /// <summary>The codes in <see cref="Format"/>'s byte layout, from the stored bytes of <see cref="Weight"/>.</summary>
+    public byte[] Codes(ReadOnlySpan<byte> stored) =>
+        Save == SaveFormat.Rtn ? stored.ToArray() : PackedWords.ToOffsetCodes(stored, Shape.TotalRows, Shape.Columns, Config.Bits);
+
+    /// <summary>Every quantized weight of an <c>rtn</c>-format <paramref name="checkpoint"/>, by name, checked against its file's metadata.</summary>
     /// <exception cref="ToolException">A file's metadata or a pair is inconsistent; the message names the file and tensors.</exception>
     public static Dictionary<string, QuantizedTensor> ReadAll(SafetensorsCheckpoint checkpoint)
     {

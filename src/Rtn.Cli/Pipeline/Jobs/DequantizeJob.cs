@@ -3,20 +3,20 @@ using Rtn.Safetensors;
 
 namespace Rtn.Cli.Pipeline.Jobs;
 
-/// <summary>Rebuilds dense <c>P.weight</c> (in the scale dtype) from packed <c>P.weight</c> and <c>P.scale</c>.</summary>
+/// <summary>Rebuilds dense <c>P.weight</c> (in the scale dtype) from a quantized weight's stored codes and scales, in any save format.</summary>
 internal sealed class DequantizeJob(CheckpointTensor weight, CheckpointTensor scale, QuantizedTensor layout) : TensorJob
 {
     public override IReadOnlyList<TensorDeclaration> Outputs { get; } =
-        [new TensorDeclaration(layout.Weight.Name, layout.Scale.DType, layout.LogicalShape)];
+        [new TensorDeclaration(layout.Name, layout.Scale.DType, layout.LogicalShape)];
 
-    public override long InputBytes => layout.Weight.ByteLength + layout.Scale.ByteLength;
+    public override long InputBytes => layout.Parts.Sum(part => part.ByteLength);
 
-    public override string Name => layout.Weight.Name;
+    public override string Name => layout.Name;
 
     public override void Run(SafetensorsWriter writer, KernelOptions options)
     {
         var dense = TensorCodec.Dequantize(
-            weight.File.GetBytes(weight.Tensor), scale.File.GetBytes(scale.Tensor), layout.Scale.DType, layout.Shape, layout.Config, layout.Format, options);
-        writer.Write(layout.Weight.Name, dense);
+            layout.Codes(weight.File.GetBytes(weight.Tensor)), scale.File.GetBytes(scale.Tensor), layout.Scale.DType, layout.Shape, layout.Config, layout.Format, options);
+        writer.Write(layout.Name, dense);
     }
 }

@@ -22,7 +22,7 @@ internal static class ModelRewriter
         CheckpointLayout layout,
         SafetensorsCheckpoint source,
         IReadOnlyList<ShardPlan> shards,
-        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> rewriteMetadata,
+        Func<SafetensorsFile, IReadOnlyDictionary<string, string>> rewriteMetadata,
         string? configText,
         KernelOptions options,
         IProgress<ProgressUpdate>? progress)
@@ -39,7 +39,7 @@ internal static class ModelRewriter
         {
             var name = layout.OutputNameOf(shard.File);
             var declarations = shard.Jobs.SelectMany(job => job.Outputs).ToArray();
-            using var writer = SafetensorsWriter.Create(staging.PathFor(name), declarations, rewriteMetadata(shard.File.Metadata));
+            using var writer = SafetensorsWriter.Create(staging.PathFor(name), declarations, rewriteMetadata(shard.File));
             foreach (var job in shard.Jobs)
             {
                 progress?.Report(new ProgressUpdate(job.Name, index, jobCount, done, totalBytes));

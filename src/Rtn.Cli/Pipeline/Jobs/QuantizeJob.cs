@@ -4,22 +4,18 @@ using Rtn.Safetensors;
 
 namespace Rtn.Cli.Pipeline.Jobs;
 
-/// <summary>Quantizes <c>P.weight</c> into packed <c>P.weight</c> and <c>P.scale</c>.</summary>
+/// <summary>Quantizes <c>P.weight</c> into the tensors of the save format (<see cref="QuantizedOutputs"/>).</summary>
 internal sealed class QuantizeJob : TensorJob
 {
     private readonly SafetensorsFile file;
     private readonly TensorPlan plan;
+    private readonly SaveFormat save;
     private readonly RtnFormat format;
 
-    public QuantizeJob(SafetensorsFile file, TensorPlan plan, RtnFormat format)
+    public QuantizeJob(SafetensorsFile file, TensorPlan plan, SaveFormat save, RtnFormat format)
     {
-        (this.file, this.plan, this.format) = (file, plan, format);
-        var codes = format == RtnFormat.Signed ? SafetensorsDType.I8 : SafetensorsDType.U8;
-        Outputs =
-        [
-            new TensorDeclaration(plan.Tensor.Name, codes, QuantizedWeight.PackedShapeOf(plan.Config!, plan.Shape)),
-            new TensorDeclaration(QuantizedNames.ScaleFor(plan.Tensor.Name), plan.Tensor.DType, QuantizedWeight.ScaleShapeOf(plan.Config!, plan.Shape)),
-        ];
+        (this.file, this.plan, this.save, this.format) = (file, plan, save, format);
+        Outputs = QuantizedOutputs.Declare(save, format, plan.Tensor.Name, plan.Tensor.DType, plan.Config!, plan.Shape);
     }
 
     public override IReadOnlyList<TensorDeclaration> Outputs { get; }
@@ -30,8 +26,11 @@ internal sealed class QuantizeJob : TensorJob
 
     public override void Run(SafetensorsWriter writer, KernelOptions options)
     {
-        var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, format, options);
-        writer.Write(Outputs[0].Name, packed);
-        writer.Write(Outputs[1].Name, scales);
+        var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, QuantizedOutputs.KernelLayout(save, format), options);
+        var encoded = QuantizedOutputs.Encode(save, plan.Tensor.DType, plan.Config!, plan.Shape, packed, scales);
+        for (var i = 0; i < Outputs.Count; i++)
+        {
+            writer.Write(Outputs[i].Name, encoded[i]);
+        }
     }
 }

@@ -7,16 +7,8 @@ namespace Rtn.Cli.Pipeline.Planning;
 /// </summary>
 internal sealed record QuantizationScheme(RtnConfig Defaults, RtnFormat Format, IReadOnlyList<QuantizationOverride> Overrides)
 {
-    public RtnConfig ConfigFor(string tensorName)
-    {
-        foreach (var candidate in Overrides)
-        {
-            if (candidate.Regex.IsMatch(tensorName))
-            {
-                return candidate.ConfigFor(Defaults);
-            }
-        }
+    public RtnConfig ConfigFor(string tensorName) => OverrideFor(tensorName)?.ConfigFor(Defaults) ?? Defaults;
 
-        return Defaults;
-    }
+    /// <summary>The first override whose pattern matches <paramref name="tensorName"/>, or null.</summary>
+    public QuantizationOverride? OverrideFor(string tensorName) => Overrides.FirstOrDefault(candidate => candidate.Regex.IsMatch(tensorName));
 }

@@ -15,8 +15,16 @@ internal enum TensorAction
     Unfit,
 }
 
-/// <summary>The decision for one tensor, with the reason (for copies and misfits) or the configuration and shape (for quantization).</summary>
+/// <summary>
+/// The decision for one tensor, with the reason (for copies and misfits) or the configuration and
+/// shape (for quantization), and the rule that decided it: the skip rule that copied it, or the
+/// override that chose its configuration.
+/// </summary>
 internal sealed record TensorPlan(TensorInfo Tensor, TensorAction Action, string Reason, RtnConfig? Config = null, WeightShape Shape = default)
 {
+    public SkipRule? SkippedBy { get; init; }
+
+    public QuantizationOverride? Override { get; init; }
+
     public static TensorPlan Copy(TensorInfo tensor, string reason) => new(tensor, TensorAction.Copy, reason);
 }

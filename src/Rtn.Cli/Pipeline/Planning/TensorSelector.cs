@@ -34,11 +34,12 @@ internal sealed class TensorSelector(QuantizationScheme scheme, IReadOnlyList<Sk
         {
             if (rule.Regex.IsMatch(tensor.Name))
             {
-                return TensorPlan.Copy(tensor, $"skipped: {rule.Description}");
+                return TensorPlan.Copy(tensor, $"skipped: {rule.Description}") with { SkippedBy = rule };
             }
         }
 
-        var config = scheme.ConfigFor(tensor.Name);
+        var chosen = scheme.OverrideFor(tensor.Name);
+        var config = chosen?.ConfigFor(scheme.Defaults) ?? scheme.Defaults;
         WeightShape shape;
         try
         {
@@ -47,9 +48,9 @@ internal sealed class TensorSelector(QuantizationScheme scheme, IReadOnlyList<Sk
         }
         catch (ArgumentException e)
         {
-            return new TensorPlan(tensor, TensorAction.Unfit, Messages.Clean(e), config);
+            return new TensorPlan(tensor, TensorAction.Unfit, Messages.Clean(e), config) { Override = chosen };
         }
 
-        return new TensorPlan(tensor, TensorAction.Quantize, string.Empty, config, shape);
+        return new TensorPlan(tensor, TensorAction.Quantize, string.Empty, config, shape) { Override = chosen };
     }
 }
