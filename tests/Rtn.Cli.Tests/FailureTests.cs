@@ -123,7 +123,7 @@ public class FailureTests
     }
 
     [Fact]
-    public void Quantize_OutputFolderNotEmpty_Fails()
+    public void Quantize_OutputFolderNotEmpty_IsRefusedWithoutForce()
     {
         using var temp = new TempFolder();
         TestModels.WriteFolder(temp["model"], TestModels.Block());
@@ -132,8 +132,9 @@ public class FailureTests
 
         var run = ToolRun.Of("quantize", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
 
-        run.ExitCode.ShouldBe(ExitCodes.Failure);
+        run.ExitCode.ShouldBe(ExitCodes.Usage);
         run.Error.ShouldContain("not empty");
+        run.Error.ShouldContain("--force");
         Directory.EnumerateFileSystemEntries(temp["q"]).Select(Path.GetFileName).ShouldBe(["keep.txt"]);
     }
 

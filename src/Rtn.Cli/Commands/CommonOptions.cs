@@ -73,6 +73,24 @@ internal static class CommonOptions
             threads => threads >= 0 && threads <= Environment.ProcessorCount,
             string.Create(CultureInfo.InvariantCulture, $"0 (every core) or a whole number up to {Environment.ProcessorCount}, the cores of this machine"));
 
+    /// <summary><c>--force</c>: replace an existing output.</summary>
+    public static Option<bool> Force() =>
+        new("--force") { Description = "Replace an existing output. It is replaced only once the new output is complete; any failure leaves it as it was." };
+
+    /// <summary>
+    /// A folder input (or an index) gives a folder output, so an output named like a file is a
+    /// mistake, refused before anything is read.
+    /// </summary>
+    /// <exception cref="UsageException">A folder input with a <c>.safetensors</c> output.</exception>
+    public static void CheckOutputPath(string input, string output)
+    {
+        var folderInput = Directory.Exists(input) || input.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase);
+        if (folderInput && output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(output))
+        {
+            throw new UsageException($"{input} is a model folder, so the output is a folder too, but {output} is named like a file; give a folder name.");
+        }
+    }
+
     /// <summary>
     /// The configuration from <c>--bits</c> and <c>--group-size</c>, falling back to
     /// RTN_NUM_BITS and RTN_GROUP_SIZE (vLLM's variables), then 8 and 128.

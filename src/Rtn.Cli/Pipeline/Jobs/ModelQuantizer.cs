@@ -20,7 +20,7 @@ internal sealed record QuantizeResult(RewriteResult Output, IReadOnlyList<Tensor
 /// </summary>
 internal sealed class ModelQuantizer(QuantizeSettings settings)
 {
-    public QuantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null)
+    public QuantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null, OutputOptions outputOptions = default)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
@@ -60,7 +60,7 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
 
         var config = layout.ConfigPath is { } configPath ? ModelConfigFile.WithQuantization(configPath, settings.Scheme.Defaults) : null;
         var result = ModelRewriter.Write(
-            layout, checkpoint, shards, metadata => QuantizationMetadata.With(metadata, settings.Scheme), config, settings.Options, progress);
+            layout, checkpoint, shards, metadata => QuantizationMetadata.With(metadata, settings.Scheme), config, settings.Options, outputOptions, warn, progress);
         return new QuantizeResult(result, [.. plans.SelectMany(p => p.Plans)]);
     }
 
