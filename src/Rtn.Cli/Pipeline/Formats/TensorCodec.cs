@@ -64,7 +64,9 @@ internal static class TensorCodec
     {
         var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight.PackedLength(config.Bits, shape));
         var scales = ElementBuffer<T>(QuantizedWeight.ScaleCount(config, shape));
-        RtnKernels.For(config).Quantize(MemoryMarshal.Cast<byte, T>(data), shape.TotalRows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
+        var weights = MemoryMarshal.Cast<byte, T>(data);
+        RtnKernels.For(config).Quantize(weights, shape.TotalRows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
+        FiniteResults.Ensure(weights, shape, 0, shape.TotalRows, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), config, format);
         return (packed, scales);
     }
 
