@@ -129,7 +129,7 @@ internal static class QuantizeCommand
             return plan.Tensor.ByteLength;
         }
 
-        var scaleBytes = (long)QuantizedWeight.ScaleCount(plan.Config!, plan.Shape) * (plan.Tensor.ByteLength / plan.Shape.ElementCount);
-        return QuantizedWeight.PackedLength(plan.Config!.Bits, plan.Shape) + scaleBytes;
+        var scaleBytes = (long)QuantizedWeight.ScaleCount(plan.Config!, plan.Shape) * (plan.Tensor.ByteLength / plan.Shape.LongElementCount);
+        return (plan.Shape.LongElementCount * plan.Config!.Bits / 8) + scaleBytes;
     }
 }

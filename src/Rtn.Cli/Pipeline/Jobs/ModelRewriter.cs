@@ -50,7 +50,7 @@ internal static class ModelRewriter
                 progress?.Report(new ProgressUpdate(job.Name, index, jobCount, done, totalBytes));
                 try
                 {
-                    job.Run(writer, options);
+                    job.Run(writer, options, output.Cancellation);
                 }
                 catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
                 {

@@ -28,10 +28,31 @@ internal sealed class QuantizeJob : TensorJob
 
     public override string Name => plan.Tensor.Name;
 
-    public override void Run(SafetensorsWriter writer, KernelOptions options)
+    public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, format, options);
-        writer.Write(Outputs[0].Name, packed);
-        writer.Write(Outputs[1].Name, scales);
+        var shape = plan.Shape;
+        var rowBytes = plan.Tensor.ByteLength / shape.TotalRows;
+        var slices = RowSlices.Of(shape.TotalRows, rowBytes).ToArray();
+
+        // The file holds all codes, then all scales: a tensor in several slices is quantized
+        // twice, writing the codes and then the scales, rather than holding every scale.
+        foreach (var output in slices.Length == 1 ? [-1] : new[] { 0, 1 })
+        {
+            foreach (var (first, count) in slices)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var (packed, scales) = TensorCodec.Quantize(
+                    file.GetBytes(plan.Tensor, first * rowBytes, checked((int)(count * rowBytes))), plan.Tensor.DType, shape, first, count, plan.Config!, format, options);
+                if (output != 1)
+                {
+                    writer.WriteChunk(Outputs[0].Name, packed);
+                }
+
+                if (output != 0)
+                {
+                    writer.WriteChunk(Outputs[1].Name, scales);
+                }
+            }
+        }
     }
 }
