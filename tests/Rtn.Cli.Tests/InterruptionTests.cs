@@ -42,8 +42,7 @@ public class InterruptionTests
 
         var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", "4").ShouldSucceed();
 
-        run.Error.ShouldContain($"warning: removed {temp[leftover]} (");
-        run.Error.ShouldContain($"left by process {owner}, which no longer runs.");
+        run.Error.ShouldContain($"warning: removed {temp[leftover]}, an unfinished output left by process {owner}, which no longer runs.");
         temp.Entries().ShouldBe(["model.safetensors", "q.safetensors"]);
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>
@@ -140,9 +138,8 @@ internal sealed class OutputStaging : IDisposable
             }
             else
             {
-                var bytes = SizeOf(path);
                 Delete(path);
-                warn(string.Create(CultureInfo.InvariantCulture, $"removed {path} ({bytes / 1048576.0:F1} MiB), left by process {owner}, which no longer runs."));
+                warn($"removed {path}, an unfinished output left by process {owner}, which no longer runs.");
             }
         }
     }
@@ -182,9 +179,4 @@ internal sealed class OutputStaging : IDisposable
             File.Delete(path);
         }
     }
-
-    private static long SizeOf(string path) =>
-        Directory.Exists(path)
-            ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length)
-            : File.Exists(path) ? new FileInfo(path).Length : 0;
 }
