@@ -10,4 +10,10 @@ internal static class ExitCodes
 
     /// <summary>The command line (or the RTN_* environment) is wrong; nothing was attempted.</summary>
     public const int Usage = 2;
+
+    /// <summary>Stopped by SIGINT (Ctrl-C), 128 + 2; staged output was removed.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM, 128 + 15; staged output was removed.</summary>
+    public const int Terminated = 143;
 }

@@ -1,4 +1,5 @@
 using Rtn.Cli;
 using Rtn.Cli.Rendering;
 
-return RtnTool.Run(args, ToolConsole.ForProcess());
+using var interruption = Interruption.ForProcess();
+return RtnTool.Run(args, ToolConsole.ForProcess(), interruption);

@@ -8,7 +8,15 @@ namespace Rtn.Cli;
 /// <summary>The <c>rtn</c> command line: parses, runs one command, returns its exit code.</summary>
 internal static class RtnTool
 {
+    /// <summary>Runs the command line in this process, where no signal can arrive.</summary>
     public static int Run(string[] args, ToolConsole console)
+    {
+        using var interruption = Interruption.Manual();
+        return Run(args, console, interruption);
+    }
+
+    /// <summary>Runs the command line; <paramref name="interruption"/> stops the commands that write checkpoints.</summary>
+    public static int Run(string[] args, ToolConsole console, Interruption interruption)
     {
         // A plain Command rather than RootCommand, whose name would be the executable's (Rtn.Cli,
         // or dotnet's host) rather than the tool's.
@@ -19,8 +27,8 @@ internal static class RtnTool
         {
             new HelpOption(),
             new VersionOption(),
-            QuantizeCommand.Create(console),
-            DequantizeCommand.Create(console),
+            QuantizeCommand.Create(console, interruption),
+            DequantizeCommand.Create(console, interruption),
             InspectCommand.Create(console),
             EvalCommand.Create(console),
             BenchCommand.Create(console),
@@ -41,6 +49,6 @@ internal static class RtnTool
             return ExitCodes.Usage;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+        return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rtn.Safetensors;
 
 namespace Rtn.Cli.Tests;
@@ -91,6 +92,26 @@ public class FailureTests
         temp.Entries().ShouldBe(["model.safetensors"]);
     }
 
+    [Theory]
+    [InlineData(SafetensorsDType.F32, 4, 1.7014118E+38f, "overflows to infinity, so it would dequantize to NaN")]
+    [InlineData(SafetensorsDType.BF16, 8, -1.7014118E+38f, "overflows to infinity, so it would dequantize to NaN")]
+    [InlineData(SafetensorsDType.F16, 4, -61440f, "beyond the largest F16 value")]
+    [InlineData(SafetensorsDType.F16, 8, -65280f, "beyond the largest F16 value")]
+    public void Quantize_ResultThatWouldNotBeFinite_FailsNamingTensorGroupAndMax(SafetensorsDType dtype, int bits, float extreme, string problem)
+    {
+        using var temp = new TempFolder();
+        var large = TestModels.Random("model.layers.0.mlp.up_proj.weight", dtype, 4, 32);
+        large.Values[(2 * 32) + 17] = extreme;
+        TestModels.WriteFile(temp["model.safetensors"], [.. TestModels.Block(), large]);
+
+        var run = ToolRun.Of("quantize", temp["model.safetensors"], "-o", temp["q.safetensors"], "-b", bits.ToString(CultureInfo.InvariantCulture), "-g", TestModels.GroupSize);
+
+        run.ExitCode.ShouldBe(ExitCodes.Failure, run.ToString());
+        run.Error.ShouldContain($"{temp["model.safetensors"]}: tensor 'model.layers.0.mlp.up_proj.weight': group 1 of the row at [2, 16] (columns [16, 32)) has max|x| = {Math.Abs(extreme).ToString("R", CultureInfo.InvariantCulture)}");
+        run.Error.ShouldContain(problem);
+        temp.Entries().ShouldBe(["model.safetensors"]);
+    }
+
     [Fact]
     public void Quantize_FailureInSecondShard_LeavesNoOutputFolder()
     {
@@ -123,7 +144,7 @@ public class FailureTests
     }
 
     [Fact]
-    public void Quantize_OutputFolderNotEmpty_Fails()
+    public void Quantize_OutputFolderNotEmpty_IsRefusedWithoutForce()
     {
         using var temp = new TempFolder();
         TestModels.WriteFolder(temp["model"], TestModels.Block());
@@ -132,8 +153,9 @@ public class FailureTests
 
         var run = ToolRun.Of("quantize", "--save-format", "rtn", temp["model"], "-o", temp["q"], "-g", TestModels.GroupSize);
 
-        run.ExitCode.ShouldBe(ExitCodes.Failure);
+        run.ExitCode.ShouldBe(ExitCodes.Usage);
         run.Error.ShouldContain("not empty");
+        run.Error.ShouldContain("--force");
         Directory.EnumerateFileSystemEntries(temp["q"]).Select(Path.GetFileName).ShouldBe(["keep.txt"]);
     }
 

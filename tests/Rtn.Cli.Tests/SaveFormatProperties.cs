@@ -23,7 +23,7 @@ public class SaveFormatProperties
             var shape = WeightShape.FromDimensions(tensor.Shape);
             var expected = Reference.Quantize(tensor, config, RtnFormat.Offset);
             var declared = QuantizedOutputs.Declare(SaveFormat.CompressedTensors, RtnFormat.Signed, "layer.weight", SafetensorsDType.F32, config, shape);
-            var encoded = QuantizedOutputs.Encode(SaveFormat.CompressedTensors, SafetensorsDType.F32, config, shape, expected.Packed, expected.Scales);
+            var encoded = QuantizedOutputs.Encode(SaveFormat.CompressedTensors, SafetensorsDType.F32, config, shape, shape.TotalRows, expected.Packed, expected.Scales);
 
             using var temp = new TempFolder();
             using (var writer = SafetensorsWriter.Create(temp["q.safetensors"], declared, new Dictionary<string, string>()))
@@ -55,7 +55,7 @@ public class SaveFormatProperties
             var (tensor, config) = sample;
             var shape = WeightShape.FromDimensions(tensor.Shape);
             var expected = Reference.Quantize(tensor, config, RtnFormat.Offset);
-            var encoded = QuantizedOutputs.Encode(SaveFormat.Mlx, SafetensorsDType.F32, config, shape, expected.Packed, expected.Scales);
+            var encoded = QuantizedOutputs.Encode(SaveFormat.Mlx, SafetensorsDType.F32, config, shape, shape.TotalRows, expected.Packed, expected.Scales);
 
             var scales = MemoryMarshal.Cast<byte, float>(encoded[1]).ToArray();
             MemoryMarshal.Cast<byte, float>(encoded[2]).ToArray().ShouldBe(scales.Select(s => -(1 << (config.Bits - 1)) * s).ToArray());

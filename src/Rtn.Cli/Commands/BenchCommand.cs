@@ -29,46 +29,35 @@ internal static partial class BenchCommand
         var groupSize = CommonOptions.GroupSize("Input columns per scale, or -1 for one scale per row.");
         var format = CommonOptions.Format("Byte layout of the codes.");
         var dtype = CommonOptions.DType("Element type of weights, scales and activations.");
-        var rows = CommonOptions.Positive(new Option<int?>("--rows")
+        var rows = NumberOptions.Positive(new Option<int?>("--rows")
         {
             HelpName = "N",
             Description = $"Rows of the matrix. Default: {DefaultSide}; with --device gpu, {Describe(GpuBenchmark.DeviceShapes)} "
                 + $"({Describe(GpuBenchmark.CpuAcceleratorShapes)} on ILGPU's CPU accelerator) unless --rows or --columns is given.",
         });
-        var columns = CommonOptions.Positive(new Option<int?>("--columns")
+        var columns = NumberOptions.Positive(new Option<int?>("--columns")
         {
             HelpName = "N",
             Description = $"Columns of the matrix. Default: {DefaultSide}.",
         });
-        var size = CommonOptions.Positive(new Option<int>("--size-mib")
+        var size = NumberOptions.Positive(new Option<int>("--size-mib")
         {
             Description = "cpu: MiB of matrices to rotate through; keep it well above the last-level cache so data comes from memory.",
             DefaultValueFactory = _ => 512,
         });
-        var seconds = new Option<double>("--seconds") { Description = "cpu: least time per measurement.", DefaultValueFactory = _ => 1.0 };
-        seconds.Validators.Add(result =>
-        {
-            if (result.GetValue(seconds) is <= 0 or > 600)
-            {
-                result.AddError("--seconds must be in (0, 600].");
-            }
-        });
+        var seconds = NumberOptions.PositiveUpTo(new Option<double>("--seconds") { Description = "cpu: least time per measurement.", DefaultValueFactory = _ => 1.0 }, 600);
         var threads = CommonOptions.Threads();
         var backend = CommonOptions.Backend();
-        var m = new Option<int>("--m")
-        {
-            HelpName = "N",
-            Description = "gpu: activation rows of the batched product; the matrix-vector product (m = 1) always runs too.",
-            DefaultValueFactory = _ => 16,
-        };
-        m.Validators.Add(result =>
-        {
-            if (result.GetValue(m) < 2)
+        var m = NumberOptions.Integer(
+            new Option<int>("--m")
             {
-                result.AddError("--m must be at least 2 (m = 1 always runs).");
-            }
-        });
-        var iterations = CommonOptions.Positive(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
+                HelpName = "N",
+                Description = "gpu: activation rows of the batched product; the matrix-vector product (m = 1) always runs too.",
+                DefaultValueFactory = _ => 16,
+            },
+            rows => rows >= 2,
+            "at least 2 (m = 1 always runs)");
+        var iterations = NumberOptions.Positive(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command(
             "bench",

@@ -9,11 +9,19 @@ namespace Rtn.Cli.Commands;
 /// </summary>
 internal static class CommandAction
 {
-    public static int Run(ToolConsole console, Func<int> body)
+    public static int Run(ToolConsole console, Func<int> body) => Run(console, interruption: null, body);
+
+    /// <summary>As <see cref="Run(ToolConsole, Func{int})"/>; a cancellation by <paramref name="interruption"/> exits with its signal's code.</summary>
+    public static int Run(ToolConsole console, Interruption? interruption, Func<int> body)
     {
         try
         {
             return body();
+        }
+        catch (OperationCanceledException) when (interruption?.Signal is { } signal)
+        {
+            console.Failure($"interrupted by {signal}; nothing was written and the partial output was removed.");
+            return interruption.ExitCode;
         }
         catch (UsageException e)
         {

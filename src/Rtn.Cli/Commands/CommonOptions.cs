@@ -11,24 +11,16 @@ namespace Rtn.Cli.Commands;
 internal static class CommonOptions
 {
     public static Option<int?> Bits(string description) =>
-        new Option<int?>("--bits", "-b")
-        {
-            Description = description,
-            HelpName = "4|8",
-        }.AcceptOnlyFromAmong("4", "8");
+        NumberOptions.Integer(
+            new Option<int?>("--bits", "-b") { Description = description, HelpName = "4|8" },
+            bits => bits is 4 or 8,
+            "4 or 8");
 
-    public static Option<int?> GroupSize(string description)
-    {
-        var option = new Option<int?>("--group-size", "-g") { Description = description, HelpName = "N|-1" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValue(option) is { } g && !RtnConfig.IsSupportedGroupSize(g))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--group-size must be positive or -1 (one group per row), but is {g}."));
-            }
-        });
-        return option;
-    }
+    public static Option<int?> GroupSize(string description) =>
+        NumberOptions.Integer(
+            new Option<int?>("--group-size", "-g") { Description = description, HelpName = "N|-1" },
+            RtnConfig.IsSupportedGroupSize,
+            "positive or -1 (one group per row)");
 
     /// <summary><c>--format signed|offset</c>; read it with <see cref="FormatOf"/>.</summary>
     public static Option<string> Format(string description) =>
@@ -74,42 +66,29 @@ internal static class CommonOptions
         _ => GpuBackend.Auto,
     };
 
-    public static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValue(option) <= 0)
-            {
-                result.AddError($"{option.Name} must be positive.");
-            }
-        });
-        return option;
-    }
+    /// <summary><c>--threads</c>: 0 (every core) up to the cores this machine has.</summary>
+    public static Option<int> Threads() =>
+        NumberOptions.Integer(
+            new Option<int>("--threads", "-t") { HelpName = "N", Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 },
+            threads => threads >= 0 && threads <= Environment.ProcessorCount,
+            string.Create(CultureInfo.InvariantCulture, $"0 (every core) or a whole number up to {Environment.ProcessorCount}, the cores of this machine"));
 
-    /// <summary>An optional count: unset, or positive.</summary>
-    public static Option<int?> Positive(Option<int?> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValue(option) is <= 0)
-            {
-                result.AddError($"{option.Name} must be positive.");
-            }
-        });
-        return option;
-    }
+    /// <summary><c>--force</c>: replace an existing output.</summary>
+    public static Option<bool> Force() =>
+        new("--force") { Description = "Replace an existing output. It is replaced only once the new output is complete; any failure leaves it as it was." };
 
-    public static Option<int> Threads()
+    /// <summary>
+    /// A folder input (or an index) gives a folder output, so an output named like a file is a
+    /// mistake, refused before anything is read.
+    /// </summary>
+    /// <exception cref="UsageException">A folder input with a <c>.safetensors</c> output.</exception>
+    public static void CheckOutputPath(string input, string output)
     {
-        var option = new Option<int>("--threads", "-t") { HelpName = "N", Description = "Threads for the kernels; 0 uses every core.", DefaultValueFactory = _ => 0 };
-        option.Validators.Add(result =>
+        var folderInput = Directory.Exists(input) || input.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase);
+        if (folderInput && output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(output))
         {
-            if (result.GetValue(option) < 0)
-            {
-                result.AddError("--threads must be 0 (every core) or positive.");
-            }
-        });
-        return option;
+            throw new UsageException($"{input} is a model folder, so the output is a folder too, but {output} is named like a file; give a folder name.");
+        }
     }
 
     /// <summary>

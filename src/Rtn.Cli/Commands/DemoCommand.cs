@@ -16,28 +16,17 @@ internal static class DemoCommand
     {
         var bits = CommonOptions.Bits("Quantize the sample with this many bits only (default: 8 and 4).");
         var groupSize = CommonOptions.GroupSize($"Input columns per scale. Default: ${RtnConfig.GroupSizeVariable}, else 128.");
-        var layers = new Option<int>("--layers") { Description = "Transformer blocks in the sample model.", DefaultValueFactory = _ => 4 };
-        layers.Validators.Add(result =>
-        {
-            if (result.GetValue(layers) is < 2 or > 64)
-            {
-                result.AddError("--layers must be between 2 and 64.");
-            }
-        });
-        var hidden = new Option<int>("--hidden") { Hidden = true, Description = "Hidden size of the sample model (MLP 3×, vocabulary 4×).", DefaultValueFactory = _ => 512 };
-        hidden.Validators.Add(result =>
-        {
-            if (result.GetValue(hidden) is <= 0 or > 8192 || result.GetValue(hidden) % 64 != 0)
-            {
-                result.AddError("--hidden must be a positive multiple of 64, at most 8192.");
-            }
-        });
+        var layers = NumberOptions.Between(new Option<int>("--layers") { Description = "Transformer blocks in the sample model.", DefaultValueFactory = _ => 4 }, 2, 64);
+        var hidden = NumberOptions.Integer(
+            new Option<int>("--hidden") { Hidden = true, Description = "Hidden size of the sample model (MLP 3×, vocabulary 4×).", DefaultValueFactory = _ => 512 },
+            size => size is > 0 and <= 8192 && size % 64 == 0,
+            "a positive multiple of 64, at most 8192");
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary folder instead of deleting it." };
         var threads = CommonOptions.Threads();
         var makeCheckpoint = new Option<string?>("--make-checkpoint") { Hidden = true, Description = "Write a BF16 checkpoint of --matrices matrices [--rows, --columns] to this path and exit." };
-        var matrices = new Option<int>("--matrices") { Hidden = true, DefaultValueFactory = _ => 32 };
-        var rows = new Option<int>("--rows") { Hidden = true, DefaultValueFactory = _ => 4096 };
-        var columns = new Option<int>("--columns") { Hidden = true, DefaultValueFactory = _ => 4096 };
+        var matrices = NumberOptions.Positive(new Option<int>("--matrices") { Hidden = true, DefaultValueFactory = _ => 32 });
+        var rows = NumberOptions.Positive(new Option<int>("--rows") { Hidden = true, DefaultValueFactory = _ => 4096 });
+        var columns = NumberOptions.Positive(new Option<int>("--columns") { Hidden = true, DefaultValueFactory = _ => 4096 });
 
         var command = new Command("demo", "Build a small sample model in a temporary folder, quantize it, measure the error and run one quantized layer (what plain 'rtn' runs).")
         {

@@ -19,6 +19,11 @@ internal static class EvalCommand
         };
         command.SetAction(parse => CommandAction.Run(console, () =>
         {
+            if (parse.GetValue(plot) is { } target)
+            {
+                SqnrPlot.CheckTarget(target);
+            }
+
             var comparer = new ModelComparer(new KernelOptions { MaxThreads = parse.GetValue(threads) });
             var result = console.WithProgress("Comparing", progress => comparer.Compare(parse.GetValue(original)!, parse.GetValue(quantized)!, console.Warning, progress));
             console.Table(ErrorTable($"{parse.GetValue(quantized)} against {parse.GetValue(original)}", result));

@@ -15,14 +15,14 @@ internal static class GpuCheckCommand
     public static Command Create(ToolConsole console)
     {
         var backend = CommonOptions.Backend();
-        var rows = CommonOptions.Positive(new Option<int>("--rows") { HelpName = "N", Description = "Rows of each checked weight; even.", DefaultValueFactory = _ => 256 });
-        var columns = CommonOptions.Positive(new Option<int>("--columns")
+        var rows = NumberOptions.Positive(new Option<int>("--rows") { HelpName = "N", Description = "Rows of each checked weight; even.", DefaultValueFactory = _ => 256 });
+        var columns = NumberOptions.Positive(new Option<int>("--columns")
         {
             HelpName = "N",
             Description = "Columns of each checked weight; a multiple of 256, so every group size fits and each block of 256 holds one kind of value.",
             DefaultValueFactory = _ => 1024,
         });
-        var m = CommonOptions.Positive(new Option<int>("--m") { HelpName = "N", Description = "Activation rows of the checked product.", DefaultValueFactory = _ => 4 });
+        var m = NumberOptions.Positive(new Option<int>("--m") { HelpName = "N", Description = "Activation rows of the checked product.", DefaultValueFactory = _ => 4 });
         var command = new Command(
             "gpu-check",
             "Check the ILGPU kernels against the reference on the host: quantize and dequantize bit for bit, the fused product within the spec's bound.")

@@ -9,13 +9,13 @@ namespace Rtn.Cli.Commands;
 /// <summary><c>rtn quantize INPUT -o OUTPUT</c>: a checkpoint's weights to RTN int4/int8.</summary>
 internal static class QuantizeCommand
 {
-    public static Command Create(ToolConsole console)
+    public static Command Create(ToolConsole console, Interruption interruption)
     {
         var input = new Argument<string>("INPUT") { Description = "A .safetensors file, or a model folder (single file or sharded with model.safetensors.index.json)." };
         var output = new Option<string>("--output", "-o")
         {
             HelpName = "OUTPUT",
-            Description = "Where to write: a file for a file input, a new (or empty) folder for a folder input.",
+            Description = "Where to write: a file for a file input, a folder for a folder input. An existing one is replaced only with --force.",
             Required = true,
         };
         var bits = CommonOptions.Bits($"Bits per weight. {CommonOptions.DefaultsNote}");
@@ -75,13 +75,16 @@ internal static class QuantizeCommand
             Description = "Copy unchanged, with a warning, the weights whose shape does not fit their configuration (columns not a multiple of the group size, or odd sizes at 4 bits). Without it they are an error.",
         };
         var threads = CommonOptions.Threads();
+        var force = CommonOptions.Force();
 
         var command = new Command("quantize", "Quantize a safetensors checkpoint to RTN int4/int8, tensor by tensor.")
         {
-            input, output, bits, groupSize, saveFormat, format, skip, noDefaultSkip, overrides, skipUnfit, threads,
+            input, output, bits, groupSize, saveFormat, format, skip, noDefaultSkip, overrides, skipUnfit, threads, force,
         };
-        command.SetAction(parse => CommandAction.Run(console, () =>
+        command.SetAction(parse => CommandAction.Run(console, interruption, () =>
         {
+            var (inputPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
+            CommonOptions.CheckOutputPath(inputPath, outputPath);
             var scheme = new QuantizationScheme(
                 CommonOptions.ResolveConfig(parse.GetValue(bits), parse.GetValue(groupSize), console),
                 CommonOptions.FormatOf(parse.GetValue(format)),
@@ -103,9 +106,8 @@ internal static class QuantizeCommand
             }
 
             var settings = new QuantizeSettings(scheme, skipRules, parse.GetValue(skipUnfit), new KernelOptions { MaxThreads = parse.GetValue(threads) }, save);
-            var (inputPath, outputPath) = (parse.GetValue(input)!, parse.GetValue(output)!);
-
-            var result = console.WithProgress("Quantizing", progress => new ModelQuantizer(settings).Run(inputPath, outputPath, console.Warning, progress));
+            var outputOptions = new OutputOptions(parse.GetValue(force), interruption.Observe());
+            var result = console.WithProgress("Quantizing", progress => new ModelQuantizer(settings).Run(inputPath, outputPath, console.Warning, progress, outputOptions));
             Report(console, scheme, save, inputPath, result);
             return ExitCodes.Success;
         }));

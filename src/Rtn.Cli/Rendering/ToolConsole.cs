@@ -7,7 +7,8 @@ namespace Rtn.Cli.Rendering;
 /// <summary>
 /// Where the tool writes. On a terminal it draws Spectre tables and progress bars; when output
 /// is redirected (a pipe, a log, a test) it writes plain lines that read well in a file.
-/// Warnings and errors always go to the error stream as plain text.
+/// Results and tables go to the output stream; progress, warnings and errors go to the error
+/// stream, so a piped output holds only results.
 /// </summary>
 internal sealed class ToolConsole
 {
@@ -101,7 +102,7 @@ internal sealed class ToolConsole
     {
         if (rich is null)
         {
-            return work(new PlainProgress(Out));
+            return work(new PlainProgress(Error));
         }
 
         return rich.Progress()

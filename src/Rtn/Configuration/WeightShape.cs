@@ -17,10 +17,12 @@ public readonly record struct WeightShape
                     $"Weight dimensions must be positive, but got {Describe(experts, rows, columns, isStack)}."));
         }
 
-        if ((long)experts * rows * columns > Array.MaxLength)
+        // A weight may be larger than one array (a fused expert stack of tens of GB); callers
+        // that hold it whole check ElementCount, and the tool streams it in slices of rows.
+        if ((long)experts * rows > int.MaxValue)
         {
             throw new ArgumentException(
-                $"Weight {Describe(experts, rows, columns, isStack)} has more elements than one .NET array can hold.");
+                $"Weight {Describe(experts, rows, columns, isStack)} has more than {int.MaxValue} rows over its experts.");
         }
 
         (Experts, Rows, Columns, IsStack) = (experts, rows, columns, isStack);
@@ -42,7 +44,10 @@ public readonly record struct WeightShape
     public int TotalRows => Experts * Rows;
 
     /// <summary>Number of weights, <c>E·R·C</c>.</summary>
-    public int ElementCount => Experts * Rows * Columns;
+    public int ElementCount => checked(Experts * Rows * Columns);
+
+    /// <summary>Number of values, for weights of any size (above 2³¹ values <see cref="ElementCount"/> overflows).</summary>
+    public long LongElementCount => (long)Experts * Rows * Columns;
 
     /// <summary>A 2-D weight <c>[rows, columns]</c>.</summary>
     public static WeightShape Matrix(int rows, int columns) => new(1, rows, columns, isStack: false);

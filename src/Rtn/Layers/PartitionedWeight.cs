@@ -110,9 +110,12 @@ internal sealed class PartitionedWeight<T>
         try
         {
             kernels.Quantize(weights, rows, columns, PackedRows(firstRow, rows), ScaleRows(firstRow, rows), Weight.Format, Options);
+            FiniteResults.Ensure(weights, Weight.Shape, firstRow, rows, PackedRows(firstRow, rows), ScaleRows(firstRow, rows), Weight.Config, Weight.Format);
         }
         catch (ArgumentException e)
         {
+            // The rows now hold codes of a weight that was refused; they must not be used.
+            loaded[(expert * PartitionSizes.Count) + partition] = false;
             throw new ArgumentException($"{Describe(expert, partition)}: {e.Message}", nameof(weights), e);
         }
 

@@ -5,7 +5,7 @@ namespace Rtn.Safetensors;
 /// <param name="Tensor">The tensor.</param>
 public readonly record struct CheckpointTensor(SafetensorsFile File, TensorInfo Tensor)
 {
-    /// <summary>The tensor's bytes, a view of the shard's mapping (see <see cref="SafetensorsFile.GetBytes"/>).</summary>
+    /// <summary>The tensor's bytes, a view of the shard's mapping (see <see cref="SafetensorsFile.GetBytes(TensorInfo)"/>).</summary>
     public ReadOnlySpan<byte> GetBytes() => File.GetBytes(Tensor);
 
     /// <summary>The tensor's elements as <typeparamref name="T"/> (see <see cref="SafetensorsFile.GetValues{T}"/>).</summary>

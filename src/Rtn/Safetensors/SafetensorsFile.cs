@@ -12,7 +12,7 @@ namespace Rtn.Safetensors;
 /// or written.
 /// </summary>
 /// <remarks>
-/// Spans from <see cref="GetBytes"/> and <see cref="GetValues{T}"/> point into the mapping
+/// Spans from <see cref="GetBytes(TensorInfo)"/> and <see cref="GetValues{T}"/> point into the mapping
 /// and must not be used after <see cref="Dispose"/>; streams from <see cref="OpenRead"/>
 /// throw <see cref="ObjectDisposedException"/> instead.
 /// </remarks>
@@ -112,6 +112,22 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         return new ReadOnlySpan<byte>(_data + tensor.DataOffset, (int)tensor.ByteLength);
+    }
+
+    /// <summary>
+    /// Bytes <c>[offset, offset + length)</c> of the tensor, a view of the mapping: how a tensor
+    /// of any size is read in slices.
+    /// </summary>
+    public ReadOnlySpan<byte> GetBytes(TensorInfo tensor, long offset, int length)
+    {
+        CheckOwned(tensor);
+        if (offset < 0 || length < 0 || offset > tensor.ByteLength - length)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(offset), Invariant($"{Path}: bytes [{offset}, {offset + length}) are not inside tensor '{tensor.Name}' ({tensor.ByteLength} bytes)."));
+        }
+
+        return new ReadOnlySpan<byte>(_data + tensor.DataOffset + offset, length);
     }
 
     /// <summary>

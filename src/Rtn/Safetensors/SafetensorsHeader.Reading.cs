@@ -27,6 +27,12 @@ internal sealed partial class SafetensorsHeader
     public static long ReadLength(string path, ReadOnlySpan<byte> prefix, long fileLength)
     {
         var declared = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if ((declared > MaxLength || (long)declared > fileLength - LengthPrefixSize) && IsText(prefix[..LengthPrefixSize]))
+        {
+            throw new SafetensorsFormatException(path,
+                Invariant($"not a safetensors file: it starts with text (\"{Escape(prefix[..LengthPrefixSize])}\"), where a safetensors file starts with an 8-byte header length"));
+        }
+
         if (declared > MaxLength)
         {
             throw new SafetensorsFormatException(path,
@@ -41,6 +47,25 @@ internal sealed partial class SafetensorsHeader
 
         return (long)declared;
     }
+
+    // JSON, a config or a tokenizer file: printable ASCII and whitespace, where a real header
+    // length has zero bytes in its high half.
+    private static bool IsText(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is not ((>= 0x20 and < 0x7F) or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Escape(ReadOnlySpan<byte> text) =>
+        System.Text.Encoding.ASCII.GetString(text).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
     /// <summary>
     /// Parses and checks the header <paramref name="json"/> of a file whose data section holds

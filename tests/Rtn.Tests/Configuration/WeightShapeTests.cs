@@ -68,6 +68,17 @@ public class WeightShapeTests
         Should.Throw<ArgumentException>(() => WeightShape.Matrix(rows, columns)).Message.ShouldContain($"[{rows}, {columns}]");
 
     [Fact]
-    public void Stack_MoreElementsThanAnArrayHolds_IsRejected() =>
-        Should.Throw<ArgumentException>(() => WeightShape.Stack(1 << 12, 1 << 12, 1 << 12)).Message.ShouldContain("[4096, 4096, 4096]");
+    public void Stack_MoreElementsThanAnArrayHolds_CountsThemIn64Bits()
+    {
+        // A fused MoE expert stack such as experts.gate_up_proj [128, 5120, 16384]: 10.7e9 values.
+        var shape = WeightShape.Stack(128, 5120, 16384);
+
+        shape.LongElementCount.ShouldBe(10_737_418_240L);
+        shape.TotalRows.ShouldBe(655_360);
+        Should.Throw<OverflowException>(() => shape.ElementCount);
+    }
+
+    [Fact]
+    public void Stack_MoreRowsThanAnIntCounts_IsRejectedNamingTheShape() =>
+        Should.Throw<ArgumentException>(() => WeightShape.Stack(1 << 16, 1 << 16, 2)).Message.ShouldContain("[65536, 65536, 2]");
 }

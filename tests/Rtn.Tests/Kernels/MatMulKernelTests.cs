@@ -25,6 +25,37 @@ public class MatMulKernelTests : KernelTests
         }
     }
 
+    /// <summary>
+    /// More activation rows than one pass of the tiles (256): rows 256 apart with the same
+    /// activations must give the same bits, which they do only if each pass starts its tile sums
+    /// from zero; and every row stays within the spec's tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 32, 257)]
+    [InlineData(8, 64, 300)]
+    [InlineData(4, RtnConfig.PerRow, 520)]
+    public void MatMul_MoreThan256ActivationRows_EachPassStartsFromZero(int bits, int groupSize, int m)
+    {
+        foreach (var tier in VectorTiers.Available)
+        {
+            var c = new KernelCase(bits, groupSize, Specialized: true, Rows: 18, Columns: 320, RtnFormat.Signed, tier, 2, Seed: m);
+            var (x, weight, bias) = Inputs<float>(new ProductCase(c, m, WithBias: true));
+            for (var i = 256; i < m; i++)
+            {
+                x.AsSpan((i - 256) * c.Columns, c.Columns).CopyTo(x.AsSpan(i * c.Columns));
+            }
+
+            var y = MatMul(c, x, m, weight, bias);
+
+            for (var i = 256; i < m; i++)
+            {
+                ShouldHaveSameBits<float>(y[(i * c.Rows)..((i + 1) * c.Rows)], y[((i - 256) * c.Rows)..((i - 255) * c.Rows)], $"row {i} and row {i - 256} at {tier}");
+            }
+
+            MatMulWithinTolerance(c, m, x, weight, bias, y, 1e-5);
+        }
+    }
+
     [Fact]
     public void MatMul_SpecializedAndGeneric_AgreeOnLibraryCombination()
     {
@@ -45,12 +76,16 @@ public class MatMulKernelTests : KernelTests
         where T : unmanaged
     {
         var (x, weight, bias) = Inputs<T>(c);
-        var actual = MatMul(c.Weights, x, c.M, weight, bias);
+        MatMulWithinTolerance(c.Weights, c.M, x, weight, bias, MatMul(c.Weights, x, c.M, weight, bias), tolerance);
+    }
 
+    private static void MatMulWithinTolerance<T>(KernelCase c, int m, T[] x, QuantizedWeight<T> weight, T[] bias, T[] actual, double tolerance)
+        where T : unmanaged
+    {
         var dense = RtnReference.Dequantize(weight);
-        var (rows, columns) = (c.Weights.Rows, c.Weights.Columns);
+        var (rows, columns) = (c.Rows, c.Columns);
         double error = 0, size = 0;
-        for (var i = 0; i < c.M; i++)
+        for (var i = 0; i < m; i++)
         {
             for (var r = 0; r < rows; r++)
             {

@@ -43,6 +43,14 @@ public sealed class SafetensorsMalformedFileTests : IDisposable
         ShouldFail(RawSafetensors.Build("{}", [], declared), $"header length {declared} is above the 100000000-byte limit");
     }
 
+    [Theory]
+    [InlineData("{\n  \"architectures\": [\"LlamaForCausalLM\"]\n}\n", "{\\n  \\\"arc")]
+    [InlineData("version: 1\nname: model\n", "version:")]
+    public void Open_TextFile_IsNotASafetensorsFile(string text, string start)
+    {
+        ShouldFail(System.Text.Encoding.ASCII.GetBytes(text), $"not a safetensors file: it starts with text (\"{start}\"), where a safetensors file starts with an 8-byte header length");
+    }
+
     [Fact]
     public void Open_HeaderLengthBeyondFile_Fails()
     {

@@ -69,7 +69,7 @@ internal sealed class ModelComparer(KernelOptions options)
         byte[] dense;
         try
         {
-            dense = TensorCodec.Dequantize(quantized.Codes(weight.File.GetBytes(weight.Tensor)), scale.File.GetBytes(scale.Tensor), quantized.Scale.DType, quantized.Shape, quantized.Config, quantized.Format, options);
+            dense = TensorCodec.Dequantize(quantized.Codes(weight.File.GetBytes(weight.Tensor), quantized.Shape.TotalRows), scale.File.GetBytes(scale.Tensor), quantized.Scale.DType, quantized.Shape, quantized.Config, quantized.Format, options);
         }
         catch (ArgumentException e)
         {

@@ -6,7 +6,8 @@ namespace Rtn.Cli.Pipeline.Formats;
 /// How an output mirrors its input. A single <c>.safetensors</c> file gives a single file; a
 /// model folder (or an index file) gives a folder with one output shard per input shard, under
 /// the same names, a rewritten index, and the folder's other files (tokenizer, generation
-/// config) copied. A <c>config.json</c> beside the input is rewritten into the output.
+/// config) copied. A <c>config.json</c> in an input folder is rewritten into the output folder;
+/// a single-file output never gets side files.
 /// </summary>
 internal sealed record CheckpointLayout(
     string InputPath,
@@ -47,9 +48,9 @@ internal sealed record CheckpointLayout(
         {
             configPath = null;
         }
-        else if (!isFolder && Path.GetDirectoryName(outputFull) == inputFolder)
+        else if (!isFolder)
         {
-            warn($"{configPath} is not rewritten: the output is in the same folder and would replace it.");
+            warn($"{configPath} is not rewritten: a single-file output gets no side files; give the folder as input for a model folder with its config.json.");
             configPath = null;
         }
 

@@ -52,18 +52,23 @@ internal static class QuantizedOutputs
     }
 
     /// <summary>
-    /// The bytes of each declared tensor, in order, from the kernels' output in
-    /// <see cref="KernelLayout"/>.
+    /// The bytes of each declared tensor for <paramref name="rows"/> rows of <paramref name="shape"/>
+    /// (all of them, or one slice), in order, from the kernels' output in <see cref="KernelLayout"/>;
+    /// a tensor that does not follow the rows (<see cref="WholeTensor"/>) is given whole.
     /// </summary>
     /// <exception cref="ArgumentException">An MLX bias, <c>−2^(b−1)·s</c>, overflows the scales' dtype; the message names the value.</exception>
-    public static byte[][] Encode(SaveFormat save, SafetensorsDType dtype, RtnConfig config, WeightShape shape, byte[] packed, byte[] scales) => save switch
+    public static byte[][] Encode(SaveFormat save, SafetensorsDType dtype, RtnConfig config, WeightShape shape, int rows, byte[] packed, byte[] scales) => save switch
     {
         SaveFormat.CompressedTensors =>
-            [PackedWords.FromOffsetCodes(packed, shape.TotalRows, shape.Columns, config.Bits), scales, CompressedTensorsWeight.ShapeBytes(shape.Dimensions)],
+            [PackedWords.FromOffsetCodes(packed, rows, shape.Columns, config.Bits), scales, WholeTensor(save, 2, shape)!],
         SaveFormat.Mlx =>
-            [PackedWords.FromOffsetCodes(packed, shape.TotalRows, shape.Columns, config.Bits), scales, MlxBiases(scales, dtype, config.Bits)],
+            [PackedWords.FromOffsetCodes(packed, rows, shape.Columns, config.Bits), scales, MlxBiases(scales, dtype, config.Bits)],
         _ => [packed, scales],
     };
+
+    /// <summary>The bytes of declared tensor <paramref name="index"/> when they do not depend on the weight's rows (compressed-tensors' <c>weight_shape</c>), else null.</summary>
+    public static byte[]? WholeTensor(SaveFormat save, int index, WeightShape shape) =>
+        save == SaveFormat.CompressedTensors && index == 2 ? CompressedTensorsWeight.ShapeBytes(shape.Dimensions) : null;
 
     private static long[] WordShape(RtnConfig config, WeightShape shape)
     {

@@ -29,9 +29,9 @@ internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, Weig
     /// <summary>How <c>rtn inspect</c> and <c>rtn eval</c> describe the storage.</summary>
     public string Storage => $"{Config.Name} {(Save == SaveFormat.Rtn ? QuantizationMetadata.FormatName(Format) : Save.Name())}";
 
-    /// <summary>The codes in <see cref="Format"/>'s byte layout, from the stored bytes of <see cref="Weight"/>.</summary>
-    public byte[] Codes(ReadOnlySpan<byte> stored) =>
-        Save == SaveFormat.Rtn ? stored.ToArray() : PackedWords.ToOffsetCodes(stored, Shape.TotalRows, Shape.Columns, Config.Bits);
+    /// <summary>The codes in <see cref="Format"/>'s byte layout, from the stored bytes of <paramref name="rows"/> rows of <see cref="Weight"/>.</summary>
+    public byte[] Codes(ReadOnlySpan<byte> stored, int rows) =>
+        Save == SaveFormat.Rtn ? stored.ToArray() : PackedWords.ToOffsetCodes(stored, rows, Shape.Columns, Config.Bits);
 
     /// <summary>Every quantized weight of an <c>rtn</c>-format <paramref name="checkpoint"/>, by name, checked against its file's metadata.</summary>
     /// <exception cref="ToolException">A file's metadata or a pair is inconsistent; the message names the file and tensors.</exception>

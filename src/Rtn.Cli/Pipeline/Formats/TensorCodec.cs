@@ -13,13 +13,18 @@ namespace Rtn.Cli.Pipeline.Formats;
 /// </summary>
 internal static class TensorCodec
 {
-    /// <summary>Packed codes and the scales' bytes (in <paramref name="dtype"/>) for one weight.</summary>
-    public static (byte[] Packed, byte[] Scales) Quantize(ReadOnlySpan<byte> data, SafetensorsDType dtype, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options) =>
+    /// <summary>
+    /// Packed codes and the scales' bytes (in <paramref name="dtype"/>) for <paramref name="rows"/> rows of
+    /// <paramref name="shape"/> from row <paramref name="firstRow"/> on (counting over the experts);
+    /// refused when a scale or a dequantized value would not be finite (docs/rtn-spec.md, Edge cases).
+    /// </summary>
+    public static (byte[] Packed, byte[] Scales) Quantize(
+        ReadOnlySpan<byte> data, SafetensorsDType dtype, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options) =>
         dtype switch
         {
-            SafetensorsDType.F32 => Quantize<float>(data, shape, config, format, options),
-            SafetensorsDType.F16 => Quantize<Half>(data, shape, config, format, options),
-            SafetensorsDType.BF16 => Quantize<BFloat16>(data, shape, config, format, options),
+            SafetensorsDType.F32 => Quantize<float>(data, shape, firstRow, rows, config, format, options),
+            SafetensorsDType.F16 => Quantize<Half>(data, shape, firstRow, rows, config, format, options),
+            SafetensorsDType.BF16 => Quantize<BFloat16>(data, shape, firstRow, rows, config, format, options),
             _ => throw new ArgumentException($"RTN quantizes F32, F16 and BF16 weights, not {dtype.HeaderName()}.", nameof(dtype)),
         };
 
@@ -59,12 +64,16 @@ internal static class TensorCodec
         }
     }
 
-    private static (byte[] Packed, byte[] Scales) Quantize<T>(ReadOnlySpan<byte> data, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options)
+    private static (byte[] Packed, byte[] Scales) Quantize<T>(
+        ReadOnlySpan<byte> data, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight.PackedLength(config.Bits, shape));
-        var scales = ElementBuffer<T>(QuantizedWeight.ScaleCount(config, shape));
-        RtnKernels.For(config).Quantize(MemoryMarshal.Cast<byte, T>(data), shape.TotalRows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
+        var slice = WeightShape.Matrix(rows, shape.Columns);
+        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight.PackedLength(config.Bits, slice));
+        var scales = ElementBuffer<T>(QuantizedWeight.ScaleCount(config, slice));
+        var weights = MemoryMarshal.Cast<byte, T>(data);
+        RtnKernels.For(config).Quantize(weights, rows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
+        FiniteResults.Ensure(weights, shape, firstRow, rows, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), config, format);
         return (packed, scales);
     }
 

@@ -11,7 +11,7 @@ internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJ
 
     public override string Name => tensor.Name;
 
-    public override void Run(SafetensorsWriter writer, KernelOptions options)
+    public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
         using var source = file.OpenRead(tensor);
         writer.Write(tensor.Name, source);

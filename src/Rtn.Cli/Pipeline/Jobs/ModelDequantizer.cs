@@ -12,7 +12,7 @@ internal sealed record DequantizeResult(RewriteResult Output, int Dequantized, i
 /// </summary>
 internal sealed class ModelDequantizer(KernelOptions options)
 {
-    public DequantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null)
+    public DequantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null, OutputOptions outputOptions = default)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
@@ -34,7 +34,7 @@ internal sealed class ModelDequantizer(KernelOptions options)
             .ToArray();
 
         var config = layout.ConfigPath is { } configPath ? ModelConfigFile.WithoutQuantization(configPath) : null;
-        var result = ModelRewriter.Write(layout, checkpoint, shards, file => QuantizationMetadata.Without(file.Metadata), config, options, progress);
+        var result = ModelRewriter.Write(layout, checkpoint, shards, file => QuantizationMetadata.Without(file.Metadata), config, options, outputOptions, warn, progress);
         return new DequantizeResult(result, pairs.Count, shards.Sum(s => s.Jobs.Count) - pairs.Count);
     }
 }

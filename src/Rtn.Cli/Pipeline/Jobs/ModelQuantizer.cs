@@ -22,7 +22,7 @@ internal sealed record QuantizeResult(RewriteResult Output, IReadOnlyList<Tensor
 /// </summary>
 internal sealed class ModelQuantizer(QuantizeSettings settings)
 {
-    public QuantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null)
+    public QuantizeResult Run(string input, string output, Action<string> warn, IProgress<ProgressUpdate>? progress = null, OutputOptions outputOptions = default)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(input);
         var layout = CheckpointLayout.Resolve(input, output, checkpoint, warn);
@@ -69,7 +69,7 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
         IReadOnlyDictionary<string, string> Metadata(SafetensorsFile file) =>
             quantizedNames.Count == 0 ? file.Metadata
             : QuantizationMetadata.With(file.Metadata, scheme, settings.Save, usedSkips, file.Tensors.Select(t => t.Name).Where(quantizedNames.Contains));
-        var result = ModelRewriter.Write(layout, checkpoint, shards, Metadata, config, settings.Options, progress);
+        var result = ModelRewriter.Write(layout, checkpoint, shards, Metadata, config, settings.Options, outputOptions, warn, progress);
         return new QuantizeResult(result, allPlans);
     }
 

@@ -25,6 +25,8 @@ internal static class ModelRewriter
         Func<SafetensorsFile, IReadOnlyDictionary<string, string>> rewriteMetadata,
         string? configText,
         KernelOptions options,
+        OutputOptions output,
+        Action<string> warn,
         IProgress<ProgressUpdate>? progress)
     {
         var clock = Stopwatch.StartNew();
@@ -34,7 +36,9 @@ internal static class ModelRewriter
         var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
         var outputBytes = 0L;
 
-        using var staging = layout.IsFolder ? OutputStaging.ForFolder(layout.OutputPath) : OutputStaging.ForFile(layout.OutputPath);
+        using var staging = layout.IsFolder
+            ? OutputStaging.ForFolder(layout.OutputPath, output.Force, warn)
+            : OutputStaging.ForFile(layout.OutputPath, output.Force, warn);
         foreach (var shard in shards)
         {
             var name = layout.OutputNameOf(shard.File);
@@ -42,10 +46,11 @@ internal static class ModelRewriter
             using var writer = SafetensorsWriter.Create(staging.PathFor(name), declarations, rewriteMetadata(shard.File));
             foreach (var job in shard.Jobs)
             {
+                output.Cancellation.ThrowIfCancellationRequested();
                 progress?.Report(new ProgressUpdate(job.Name, index, jobCount, done, totalBytes));
                 try
                 {
-                    job.Run(writer, options);
+                    job.Run(writer, options, output.Cancellation);
                 }
                 catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
                 {
@@ -65,17 +70,19 @@ internal static class ModelRewriter
         }
 
         progress?.Report(new ProgressUpdate("done", Math.Max(0, jobCount - 1), jobCount, totalBytes, totalBytes));
-        if (layout.IndexFileName is { } indexFileName)
+        // Side files go only into an output folder, never beside a single-file output.
+        if (layout.IsFolder && layout.IndexFileName is { } indexFileName)
         {
             new SafetensorsIndex(weightMap, outputBytes, source.Index!.OtherMetadata).Write(staging.PathFor(indexFileName));
         }
 
-        if (configText is not null)
+        if (layout.IsFolder && configText is not null)
         {
             File.WriteAllText(staging.PathFor(ModelConfigFile.FileName), configText);
         }
 
-        foreach (var companion in layout.CompanionFiles)
+        output.Cancellation.ThrowIfCancellationRequested();
+        foreach (var companion in layout.IsFolder ? layout.CompanionFiles : [])
         {
             File.Copy(companion, staging.PathFor(Path.GetFileName(companion)));
         }

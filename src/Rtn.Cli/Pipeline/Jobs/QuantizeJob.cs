@@ -24,13 +24,54 @@ internal sealed class QuantizeJob : TensorJob
 
     public override string Name => plan.Tensor.Name;
 
-    public override void Run(SafetensorsWriter writer, KernelOptions options)
+    public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        var (packed, scales) = TensorCodec.Quantize(file.GetBytes(plan.Tensor), plan.Tensor.DType, plan.Shape, plan.Config!, QuantizedOutputs.KernelLayout(save, format), options);
-        var encoded = QuantizedOutputs.Encode(save, plan.Tensor.DType, plan.Config!, plan.Shape, packed, scales);
+        var shape = plan.Shape;
+        var rowBytes = plan.Tensor.ByteLength / shape.TotalRows;
+        var slices = RowSlices.Of(shape.TotalRows, rowBytes).ToArray();
+        if (slices.Length == 1)
+        {
+            var encoded = Quantize(0, slices[0].Count, options);
+            for (var i = 0; i < Outputs.Count; i++)
+            {
+                writer.Write(Outputs[i].Name, encoded[i]);
+            }
+
+            return;
+        }
+
+        // The file holds each output tensor whole, one after the other: a tensor in several
+        // slices is quantized once for each output that follows its rows, rather than holding
+        // every code or scale of the tensor at once.
         for (var i = 0; i < Outputs.Count; i++)
         {
-            writer.Write(Outputs[i].Name, encoded[i]);
+            if (QuantizedOutputs.WholeTensor(save, i, shape) is { } whole)
+            {
+                writer.Write(Outputs[i].Name, whole);
+                continue;
+            }
+
+            foreach (var (first, count) in slices)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                writer.WriteChunk(Outputs[i].Name, Quantize(first, count, options)[i]);
+            }
         }
+    }
+
+    /// <summary>The bytes of every output for rows <c>[first, first + count)</c>.</summary>
+    private byte[][] Quantize(long first, int count, KernelOptions options)
+    {
+        var rowBytes = plan.Tensor.ByteLength / plan.Shape.TotalRows;
+        var (packed, scales) = TensorCodec.Quantize(
+            file.GetBytes(plan.Tensor, first * rowBytes, checked((int)(count * rowBytes))),
+            plan.Tensor.DType,
+            plan.Shape,
+            first,
+            count,
+            plan.Config!,
+            QuantizedOutputs.KernelLayout(save, format),
+            options);
+        return QuantizedOutputs.Encode(save, plan.Tensor.DType, plan.Config!, plan.Shape, count, packed, scales);
     }
 }

@@ -17,5 +17,6 @@ internal abstract class TensorJob
     /// <summary>The tensor being processed, for progress and errors.</summary>
     public abstract string Name { get; }
 
-    public abstract void Run(SafetensorsWriter writer, KernelOptions options);
+    /// <summary>Computes and writes the outputs; <paramref name="cancellation"/> is checked between slices of a large tensor.</summary>
+    public abstract void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation);
 }

@@ -1,0 +1,22 @@
+namespace Rtn.Cli.Pipeline.Jobs;
+
+/// <summary>
+/// Splits a weight's rows (over all experts, end to end) into slices the kernels take one at a
+/// time, so a tensor of any size goes through with bounded memory. Groups never cross a row
+/// (docs/rtn-spec.md, Quantize), so slicing by rows changes no code and no scale.
+/// </summary>
+internal static class RowSlices
+{
+    /// <summary>Most full-precision bytes per slice (settable for tests).</summary>
+    public static long MaxBytes { get; set; } = 256L << 20;
+
+    /// <summary>Slices <c>(first row, row count)</c> of rows of <paramref name="rowBytes"/> bytes each; counts are even, so 4-bit slices start on whole bytes of every row pair.</summary>
+    public static IEnumerable<(long First, int Count)> Of(long rows, long rowBytes)
+    {
+        var perSlice = (int)Math.Clamp(MaxBytes / Math.Max(1, rowBytes) / 2 * 2, 2, int.MaxValue - 1);
+        for (var first = 0L; first < rows; first += perSlice)
+        {
+            yield return (first, (int)Math.Min(perSlice, rows - first));
+        }
+    }
+}
