@@ -16,12 +16,12 @@ public class MatMulKernelTests : KernelTests
     [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
     public void MatMul_AnyThreadCount_GivesIdenticalBits(ProductCase c)
     {
-        var (x, weight, bias) = Inputs<float>(c);
+        var (x, weight, bias) = ProductInputs.Make<float>(c);
         var w = c.Weights;
-        var one = MatMul(w with { Threads = 1 }, x, c.M, weight, bias);
+        var one = ProductInputs.MatMul(w with { Threads = 1 }, x, c.M, weight, bias);
         foreach (var threads in new[] { 2, 3 })
         {
-            ShouldHaveSameBits<float>(MatMul(w with { Threads = threads }, x, c.M, weight, bias), one, $"y with {threads} threads");
+            ShouldHaveSameBits<float>(ProductInputs.MatMul(w with { Threads = threads }, x, c.M, weight, bias), one, $"y with {threads} threads");
         }
     }
 
@@ -29,10 +29,10 @@ public class MatMulKernelTests : KernelTests
     public void MatMul_SpecializedAndGeneric_AgreeOnLibraryCombination()
     {
         var c = new KernelCase(4, 128, Specialized: true, Rows: 24, Columns: 512, RtnFormat.Signed, VectorTiers.Best, 2, Seed: 7);
-        var (x, weight, bias) = Inputs<float>(new ProductCase(c, 9, WithBias: true));
+        var (x, weight, bias) = ProductInputs.Make<float>(new ProductCase(c, 9, WithBias: true));
 
         RtnKernels.For(4, 128).IsSpecialized.ShouldBeTrue();
-        ShouldHaveSameBits<float>(MatMul(c, x, 9, weight, bias), MatMul(c with { Specialized = false }, x, 9, weight, bias), "y");
+        ShouldHaveSameBits<float>(ProductInputs.MatMul(c, x, 9, weight, bias), ProductInputs.MatMul(c with { Specialized = false }, x, 9, weight, bias), "y");
     }
 
     /// <summary>
@@ -44,8 +44,8 @@ public class MatMulKernelTests : KernelTests
     private static void MatMulWithinTolerance<T>(ProductCase c, double tolerance)
         where T : unmanaged
     {
-        var (x, weight, bias) = Inputs<T>(c);
-        var actual = MatMul(c.Weights, x, c.M, weight, bias);
+        var (x, weight, bias) = ProductInputs.Make<T>(c);
+        var actual = ProductInputs.MatMul(c.Weights, x, c.M, weight, bias);
 
         var dense = RtnReference.Dequantize(weight);
         var (rows, columns) = (c.Weights.Rows, c.Weights.Columns);
@@ -72,22 +72,4 @@ public class MatMulKernelTests : KernelTests
         Math.Sqrt(error).ShouldBeLessThanOrEqualTo(tolerance * Math.Sqrt(size), $"relative error of {c}");
     }
 
-    private static (T[] X, QuantizedWeight<T> Weight, T[] Bias) Inputs<T>(ProductCase c)
-        where T : unmanaged
-    {
-        var w = c.Weights;
-        var random = new Random(w.Seed);
-        var weights = RandomWeights.GroupKinds<T>(w.Rows, w.Columns, w.G, w.Bits, random, extremes: false);
-        var weight = RtnReference.Quantize<T>(weights, w.Shape, w.Config, w.Format);
-        var bias = c.WithBias ? RandomWeights.Normal<T>(w.Rows, random) : [];
-        return (RandomWeights.Normal<T>(c.M * w.Columns, random), weight, bias);
-    }
-
-    private static T[] MatMul<T>(KernelCase c, T[] x, int m, QuantizedWeight<T> weight, T[] bias)
-        where T : unmanaged
-    {
-        var y = new T[m * c.Rows];
-        c.Kernels.MatMul<T>(x, m, weight.Packed, weight.Scales, c.Rows, c.Columns, bias, y, c.Format, c.Options);
-        return y;
-    }
 }
