@@ -113,21 +113,13 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     /// work within 128-bit lanes, so one dword permute puts the groups of four codes back in order.
     /// </summary>
     /// <summary>
-    /// AVX-VNNI's vpdpbusd where the machine has it; otherwise 16-bit products, which cannot
-    /// overflow (|255 · −128| = 32640), widened and summed into the lanes.
+    /// 16-bit products, which cannot overflow (|255 · −128| = 32640), widened and summed into
+    /// the lanes: .NET exposes no 512-bit vpdpbusd short of AVX10, so the product with int8
+    /// activations runs at 256 bits where AVX-VNNI is present (see <see cref="Int8ActivationLoops"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> DotBytes(Vector512<float> accumulator, Vector512<float> unsignedBytes, Vector512<float> signedBytes)
     {
-        if (AvxVnni.IsSupported)
-        {
-            // .NET exposes no 512-bit vpdpbusd short of AVX10; two 256-bit halves are what Zen 4 executes anyway.
-            var sums = accumulator.AsInt32();
-            return Vector512.Create(
-                AvxVnni.MultiplyWideningAndAdd(sums.GetLower(), unsignedBytes.AsByte().GetLower(), signedBytes.AsSByte().GetLower()),
-                AvxVnni.MultiplyWideningAndAdd(sums.GetUpper(), unsignedBytes.AsByte().GetUpper(), signedBytes.AsSByte().GetUpper())).AsSingle();
-        }
-
         var (unsignedLower, unsignedUpper) = Vector512.Widen(unsignedBytes.AsByte());
         var (signedLower, signedUpper) = Vector512.Widen(signedBytes.AsSByte());
         var (a, b) = Vector512.Widen(unsignedLower.AsInt16() * signedLower);
