@@ -1,44 +1,40 @@
+using Rtn.Kernels.Simd;
+
 namespace Rtn.Kernels.Drivers;
 
 /// <summary>
-/// Rounds one activation row to int8 for the product with int8 activations (docs/rtn-spec.md,
-/// "Linear with int8 activations"): per group of the weight, <c>d = max|x| / 127</c> and
-/// <c>a = round_even(x / d)</c>, so <c>|x − a·d| ≤ d/2</c>.
+/// One activation row as the product with int8 activations reads it (docs/rtn-spec.md, "Linear
+/// with int8 activations"): the codes, for 4 bits with the even columns first and the odd ones
+/// after them, each group's scale d, and <c>Q/2 · Σ a</c> per group for the offset codes.
 /// </summary>
 internal static class ActivationQuantizer
 {
     /// <summary>
-    /// Quantizes <paramref name="x"/> (one row, fp32) into <paramref name="codes"/>, for 4 bits
-    /// with the even columns first and the odd ones after them, and per group writes the scale
-    /// <c>d</c> to <paramref name="scales"/> and <c>d · <paramref name="offset"/> · Σ a</c> to
-    /// <paramref name="offsetSums"/>.
+    /// Quantizes <paramref name="x"/> into <paramref name="codes"/>, <paramref name="scales"/>
+    /// and <paramref name="offsetSums"/>; <paramref name="inOrder"/> (the row's length) holds the
+    /// codes in column order on the way.
     /// </summary>
-    public static void QuantizeRow(ReadOnlySpan<float> x, int g, bool splitByParity, int offset, Span<sbyte> codes, Span<float> scales, Span<float> offsetSums)
+    public static void QuantizeRow(VectorTier tier, ReadOnlySpan<float> x, int g, bool splitByParity, int offset, Span<sbyte> inOrder, Span<sbyte> codes, Span<float> scales, Span<float> offsetSums)
     {
+        ActivationQuantizeLoops.QuantizeRow(tier, x, g, splitByParity ? inOrder : codes, scales);
         var half = x.Length / 2;
         for (var j = 0; j < scales.Length; j++)
         {
-            var group = x.Slice(j * g, g);
-            var largest = 0f;
-            foreach (var value in group)
-            {
-                largest = Math.Max(largest, Math.Abs(value));
-            }
-
-            // In float64, so that 127 / max stays finite for every fp32 maximum, subnormals included.
-            var inverse = largest == 0 ? 0d : 127d / largest;
             var sum = 0;
-            for (var k = 0; k < g; k++)
+            for (var c = j * g; c < (j + 1) * g; c++)
             {
-                var c = (j * g) + k;
-                var code = (sbyte)Math.Clamp(Math.Round(group[k] * inverse, MidpointRounding.ToEven), -127, 127);
-                codes[splitByParity ? ((c & 1) * half) + (c >> 1) : c] = code;
-                sum += code;
+                if (splitByParity)
+                {
+                    codes[((c & 1) * half) + (c >> 1)] = inOrder[c];
+                    sum += inOrder[c];
+                }
+                else
+                {
+                    sum += codes[c];
+                }
             }
 
-            var scale = (float)(largest / 127d);
-            scales[j] = scale;
-            offsetSums[j] = scale * offset * (float)sum;
+            offsetSums[j] = offset * (float)sum;
         }
     }
 }

@@ -23,7 +23,7 @@ internal static unsafe class Int8ActivationDriver<TScheme>
     {
         var tier = Int8ActivationLoops.TierFor<TScheme>(options.ResolveTier(), g);
         var groups = columns / g;
-        var codes = ArrayPool<sbyte>.Shared.Rent(m * columns);
+        var codes = ArrayPool<sbyte>.Shared.Rent((m + 1) * columns);
         var floats = ArrayPool<float>.Shared.Rent((2 * m * groups) + columns);
         try
         {
@@ -32,7 +32,7 @@ internal static unsafe class Int8ActivationDriver<TScheme>
             {
                 ElementConversions.Widen(tier, x.Slice(i * columns, columns), row);
                 ActivationQuantizer.QuantizeRow(
-                    row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1),
+                    options.ResolveTier(), row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1), codes.AsSpan(m * columns, columns),
                     codes.AsSpan(i * columns, columns), floats.AsSpan(i * groups, groups), floats.AsSpan((m + i) * groups, groups));
             }
 

@@ -10,9 +10,11 @@ namespace Rtn.Kernels.Simd;
 /// four weight rows at a time. The codes are read as unsigned offset codes <c>u = q + Q/2</c>
 /// (the signed layout is one XOR away, docs/rtn-spec.md, "Storage formats"), multiplied with
 /// the signed activation codes by integer dot products, and the offset is taken back once per
-/// group: <c>Σ q·a = Σ u·a − Q/2 · Σ a</c>, where the driver supplies <c>Q/2 · Σ a</c> times the
-/// activation scale. Each group's integer sum enters the fp32 total with one FMA by the product
-/// of the two scales.
+/// group: <c>Σ q·a = Σ u·a − Q/2 · Σ a</c>, where the driver supplies <c>Q/2 · Σ a</c>. The
+/// offset leaves the lanes before the scales enter (spread evenly over them, which divides by a
+/// power of two exactly), so no fp32 value is larger than the group's own sum: no cancellation
+/// of large terms, no overflow the exact result would not have. Each group's sum enters the fp32
+/// total with one FMA by the product of the two scales.
 /// </summary>
 internal static class Int8ActivationLoops
 {
@@ -38,7 +40,7 @@ internal static class Int8ActivationLoops
     /// indices, repeated for a short last block), where <paramref name="activations"/> holds the
     /// codes a (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
     /// <paramref name="activationScales"/> the scales d and <paramref name="offsetSums"/>
-    /// <c>d[j] · Q/2 · Σ a</c> per group.
+    /// <c>Q/2 · Σ a</c> per group.
     /// </summary>
     public static Vector128<float> RowBlock<TScheme>(
         VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows,
@@ -91,7 +93,6 @@ internal static class Int8ActivationLoops
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
         var step = 4 * TWidth.Count;
         var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
-        float k0 = 0, k1 = 0, k2 = 0, k3 = 0;
         for (var j = 0; j < groups; j++)
         {
             var start = j * groupBytes;
@@ -100,6 +101,7 @@ internal static class Int8ActivationLoops
             var d = Unsafe.Add(ref activationScales, j);
             var (w0, w1, w2, w3) = (Unsafe.Add(ref s0, j), Unsafe.Add(ref s1, j), Unsafe.Add(ref s2, j), Unsafe.Add(ref s3, j));
             var (m0, m1, m2, m3) = (TWidth.Broadcast(w0 * d), TWidth.Broadcast(w1 * d), TWidth.Broadcast(w2 * d), TWidth.Broadcast(w3 * d));
+            var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
             for (var chunk = start; chunk < end; chunk += ChunkBytes)
             {
                 var chunkEnd = Math.Min(end, chunk + ChunkBytes);
@@ -139,17 +141,15 @@ internal static class Int8ActivationLoops
                     }
                 }
 
-                t0 = TWidth.FusedMultiplyAdd(TWidth.ConvertInt32ToSingle(i0), m0, t0);
-                t1 = TWidth.FusedMultiplyAdd(TWidth.ConvertInt32ToSingle(i1), m1, t1);
-                t2 = TWidth.FusedMultiplyAdd(TWidth.ConvertInt32ToSingle(i2), m2, t2);
-                t3 = TWidth.FusedMultiplyAdd(TWidth.ConvertInt32ToSingle(i3), m3, t3);
+                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i0), offset), m0, t0);
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i1), offset), m1, t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i2), offset), m2, t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i3), offset), m3, t3);
+                offset = TWidth.Zero;
             }
-
-            var offsetSum = Unsafe.Add(ref offsetSums, j);
-            (k0, k1, k2, k3) = (MathF.FusedMultiplyAdd(w0, offsetSum, k0), MathF.FusedMultiplyAdd(w1, offsetSum, k1), MathF.FusedMultiplyAdd(w2, offsetSum, k2), MathF.FusedMultiplyAdd(w3, offsetSum, k3));
         }
 
-        return Vector128.Create(TWidth.Sum(t0) - k0, TWidth.Sum(t1) - k1, TWidth.Sum(t2) - k2, TWidth.Sum(t3) - k3);
+        return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
     }
 
     /// <summary>
