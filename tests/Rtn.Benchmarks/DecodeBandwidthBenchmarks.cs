@@ -5,22 +5,28 @@ using Rtn.Benchmarks.Infrastructure;
 namespace Rtn.Benchmarks;
 
 /// <summary>
-/// Decode (one activation row) is a pass over the packed weight: the product at g = 128 next
-/// to a plain read of the same bytes on every core (the baseline), which bounds any kernel that
-/// reads them. Weights rotate through 512 MiB of copies.
+/// Decode (one activation row) is a pass over the packed weight: the product at g = 128 in both
+/// modes (exact with fp32 and with bf16 activations, and with int8 activations) next to a plain
+/// read of the same bytes on every core (the baseline), which bounds any kernel that reads
+/// them. Weights rotate through 512 MiB of copies.
 /// </summary>
 public class DecodeBandwidthBenchmarks : IMeasuredWork
 {
     private const int GroupSize = 128;
 
+    private static readonly KernelOptions Int8 = new() { Precision = MatMulPrecision.Int8Activations };
+
     private Rotation<byte> packed = null!;
     private float[] scales = null!;
+    private BFloat16[] scalesBFloat16 = null!;
     private float[] x = null!;
+    private BFloat16[] xBFloat16 = null!;
     private float[] y = null!;
+    private BFloat16[] yBFloat16 = null!;
     private IRtnKernels kernels = null!;
 
-    [Params("4096x4096", "11008x4096")]
-    public string Shape { get; set; } = "4096x4096";
+    [Params("11008x4096", "4096x14336")]
+    public string Shape { get; set; } = "11008x4096";
 
     [Params(4, 8)]
     public int Bits { get; set; }
@@ -29,6 +35,7 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
 
     private int Columns => int.Parse(Shape.AsSpan(Shape.IndexOf('x') + 1), provider: null);
 
+    /// <summary>Every case moves the packed codes and fp32 scales, so that the ratio to the read compares times.</summary>
     public static Work WorkOf(BenchmarkCase benchmark)
     {
         var shape = (string)benchmark.Parameters[nameof(Shape)];
@@ -46,15 +53,26 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
         var codes = new byte[Rows * Columns * Bits / 8];
         scales = new float[Rows * Columns / GroupSize];
         kernels.Quantize<float>(weights, Rows, Columns, codes, scales, RtnFormat.Signed, default);
+        scalesBFloat16 = [.. scales.Select(s => (BFloat16)s)];
         packed = new Rotation<byte>(codes, codes.Length);
         x = Weights.Normal(Columns, seed: 3);
+        xBFloat16 = [.. x.Select(v => (BFloat16)v)];
         y = new float[Rows];
+        yBFloat16 = new BFloat16[Rows];
     }
 
     [Benchmark(Baseline = true, Description = "Read packed bytes")]
     public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
 
-    [Benchmark(Description = "MatMul m=1 (MatVec)")]
+    [Benchmark(Description = "MatVec fp32 activations")]
     public void MatMul() =>
         kernels.MatMul<float>(x, 1, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
+
+    [Benchmark(Description = "MatVec bf16 activations")]
+    public void MatMulBFloat16() =>
+        kernels.MatMul<BFloat16>(xBFloat16, 1, packed.Next(), scalesBFloat16, Rows, Columns, ReadOnlySpan<BFloat16>.Empty, yBFloat16, RtnFormat.Signed, default);
+
+    [Benchmark(Description = "MatVec int8 activations")]
+    public void MatMulInt8Activations() =>
+        kernels.MatMul<float>(x, 1, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
 }

@@ -5,13 +5,17 @@ using Rtn.Benchmarks.Infrastructure;
 namespace Rtn.Benchmarks;
 
 /// <summary>
-/// The quantized product at g = 128 with fp32 activations, on every core, next to the dense fp32
-/// product on the unquantized weights (the baseline) and to dequantizing first and then
-/// running that dense product. Weights rotate through 512 MiB of copies.
+/// The quantized product at g = 128 with fp32 activations, on every core, in both modes (exact
+/// and int8 activations), next to a plain read of the packed weight (the baseline: a product
+/// reads its weights once and writes almost nothing), the dense fp32 product on the
+/// unquantized weights, and dequantizing first and then running that dense product. Weights
+/// rotate through 512 MiB of copies.
 /// </summary>
 public class MatMulBenchmarks : IMeasuredWork
 {
     private const int GroupSize = 128;
+
+    private static readonly KernelOptions Int8 = new() { Precision = MatMulPrecision.Int8Activations };
 
     private Rotation<byte> packed = null!;
     private Rotation<float> dense = null!;
@@ -46,6 +50,7 @@ public class MatMulBenchmarks : IMeasuredWork
         {
             nameof(Dense) => new Work(4 * rows * columns, flops),
             nameof(DequantizeThenDense) => new Work(quantized + (8 * rows * columns), flops),
+            nameof(ReadPacked) => new Work(quantized, 0),
             _ => new Work(quantized, flops),
         };
     }
@@ -78,7 +83,10 @@ public class MatMulBenchmarks : IMeasuredWork
         dequantized = new float[Rows * Columns];
     }
 
-    [Benchmark(Baseline = true, Description = "Dense fp32")]
+    [Benchmark(Baseline = true, Description = "Read packed bytes")]
+    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
+
+    [Benchmark(Description = "Dense fp32")]
     public void Dense() => DenseMatMul.Multiply(x, M, dense.Next(), Rows, Columns, y);
 
     [Benchmark(Description = "Dequantize, then dense")]
@@ -90,4 +98,7 @@ public class MatMulBenchmarks : IMeasuredWork
 
     [Benchmark(Description = "MatMul (MatVec/MatMat)")]
     public void MatMul() => kernels.MatMul<float>(x, M, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
+
+    [Benchmark(Description = "MatMul int8 activations")]
+    public void MatMulInt8Activations() => kernels.MatMul<float>(x, M, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
 }

@@ -8,7 +8,7 @@ namespace Rtn.Cli.Tests;
 public class BenchAndDemoTests
 {
     [Fact]
-    public void Bench_Json_ReportsEachOperationNextToACopy()
+    public void Bench_Json_ReportsEachOperationNextToItsBaseline()
     {
         var run = ToolRun.Of("bench", "--rows", "64", "--columns", "128", "--size-mib", "1", "--seconds", "0.01", "-b", "4", "-g", "32", "--json").ShouldSucceed();
 
@@ -17,16 +17,17 @@ public class BenchAndDemoTests
         root.GetProperty("scheme").GetString().ShouldBe("Q4G32");
         root.GetProperty("matrices").GetInt32().ShouldBe(64);
         var operations = root.GetProperty("measurements").EnumerateArray().ToArray();
-        operations.Select(o => o.GetProperty("operation").GetString()).ShouldBe(["quantize", "dequantize", "matmul m=1"]);
+        operations.Select(o => o.GetProperty("operation").GetString()).ShouldBe(["quantize", "dequantize", "matmul m=1", "matmul m=1 int8 activations"]);
         foreach (var operation in operations)
         {
             operation.GetProperty("secondsPerMatrix").GetDouble().ShouldBeGreaterThan(0);
-            operation.GetProperty("copySecondsPerMatrix").GetDouble().ShouldBeGreaterThan(0);
+            operation.GetProperty("baselineSecondsPerMatrix").GetDouble().ShouldBeGreaterThan(0);
             operation.GetProperty("ratio").GetDouble().ShouldBeGreaterThan(0);
         }
 
         operations[0].GetProperty("bytesPerMatrix").GetInt64().ShouldBe(64 * 128 * 2);
         operations[2].GetProperty("bytesPerMatrix").GetInt64().ShouldBe((64 * 128 / 2) + (64 * 4 * 2));
+        operations.Select(o => o.GetProperty("baseline").GetString()).ShouldBe(["copy", "copy", "read", "read"]);
     }
 
     [Fact]
@@ -51,6 +52,28 @@ public class BenchAndDemoTests
         var operations = root.GetProperty("measurements").EnumerateArray().ToArray();
         operations[0].GetProperty("bytesPerMatrix").GetInt64().ShouldBe(16 * 64 * 4);
         operations[2].GetProperty("bytesPerMatrix").GetInt64().ShouldBe((16 * 64) + (16 * 2 * 4));
+    }
+
+    [Theory]
+    [InlineData("exact", "matmul m=1")]
+    [InlineData("int8", "matmul m=1 int8 activations")]
+    public void Bench_Activations_MeasuresThatProductAgainstARead(string activations, string product)
+    {
+        var run = ToolRun.Of("bench", "--rows", "16", "--columns", "128", "--size-mib", "1", "--seconds", "0.01", "-b", "4", "-g", "128", "--activations", activations, "--json").ShouldSucceed();
+
+        using var json = JsonDocument.Parse(run.Output);
+        var operations = json.RootElement.GetProperty("measurements").EnumerateArray().ToArray();
+        operations.Select(o => o.GetProperty("operation").GetString()).ShouldBe(["quantize", "dequantize", product]);
+        operations[2].GetProperty("baseline").GetString().ShouldBe("read");
+    }
+
+    [Fact]
+    public void Bench_ActivationsOnGpu_IsAUsageErrorNamingTheOption()
+    {
+        var run = ToolRun.Of("bench", "--device", "gpu", "--activations", "int8");
+
+        run.ExitCode.ShouldBe(ExitCodes.Usage);
+        run.Error.ShouldContain("--activations");
     }
 
     [Fact]

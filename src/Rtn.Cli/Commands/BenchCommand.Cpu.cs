@@ -19,7 +19,8 @@ internal static partial class BenchCommand
         }
 
         console.Table(Table(result));
-        console.Line("Copy: the same bytes moved by a parallel memory copy in the same run. Ratio: kernel time / copy time (1.00× is memory speed).");
+        console.Line("Baseline: the same bytes copied (quantize, dequantize) or read (matmul, which reads its weights once) by all threads in the same run. "
+            + "Ratio: kernel time / baseline time (1.00× is memory speed).");
     }
 
     private static ReportTable Table(CpuBenchResult result)
@@ -33,7 +34,8 @@ internal static partial class BenchCommand
             new ReportColumn("Bytes/matrix", Numeric: true),
             new ReportColumn("Throughput", Numeric: true),
             new ReportColumn("Gweights/s", Numeric: true),
-            new ReportColumn("Copy", Numeric: true),
+            new ReportColumn("Baseline"),
+            new ReportColumn("Baseline rate", Numeric: true),
             new ReportColumn("Ratio", Numeric: true),
             new ReportColumn("Calls", Numeric: true));
         foreach (var m in result.Measurements)
@@ -41,7 +43,7 @@ internal static partial class BenchCommand
             table.AddRow(
                 m.Operation, Units.Seconds(m.Seconds), Units.Bytes(m.Bytes), Units.Throughput(m.Bytes, m.Seconds),
                 (m.WeightsPerSecond / 1e9).ToString("0.00", CultureInfo.InvariantCulture),
-                Units.Throughput(m.Bytes, m.CopySeconds), Units.Ratio(m.Ratio), Units.Count(m.Calls));
+                BaselineName(m.Baseline), Units.Throughput(m.Bytes, m.BaselineSeconds), Units.Ratio(m.Ratio), Units.Count(m.Calls));
         }
 
         return table;
@@ -69,11 +71,14 @@ internal static partial class BenchCommand
                 bytesPerMatrix = m.Bytes,
                 gigabytesPerSecond = m.GigabytesPerSecond,
                 weightsPerSecond = m.WeightsPerSecond,
-                copySecondsPerMatrix = m.CopySeconds,
-                copyGigabytesPerSecond = m.CopyGigabytesPerSecond,
+                baseline = BaselineName(m.Baseline),
+                baselineSecondsPerMatrix = m.BaselineSeconds,
+                baselineGigabytesPerSecond = m.BaselineGigabytesPerSecond,
                 ratio = m.Ratio,
                 calls = m.Calls,
             }),
         },
         JsonOptions);
+
+    private static string BaselineName(BenchBaseline baseline) => baseline == BenchBaseline.Read ? "read" : "copy";
 }

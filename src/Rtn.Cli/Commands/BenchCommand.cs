@@ -7,7 +7,7 @@ using Rtn.Cli.Rendering;
 namespace Rtn.Cli.Commands;
 
 /// <summary>
-/// <c>rtn bench</c>: the kernels' throughput next to a copy of the same bytes, on the CPU
+/// <c>rtn bench</c>: the kernels' throughput next to a copy (or, for the CPU's product, a read) of the same bytes, on the CPU
 /// (the managed kernels) or on an ILGPU accelerator (<c>--device gpu</c>).
 /// </summary>
 internal static partial class BenchCommand
@@ -57,18 +57,24 @@ internal static partial class BenchCommand
             },
             rows => rows >= 2,
             "at least 2 (m = 1 always runs)");
+        var activations = new Option<string>("--activations")
+        {
+            Description = "cpu: the product's activations: exact (as they are), int8 (rounded to int8 per group, MatMulPrecision.Int8Activations), or both.",
+            HelpName = "exact|int8|both",
+            DefaultValueFactory = _ => "both",
+        }.AcceptOnlyFromAmong("exact", "int8", "both");
         var iterations = NumberOptions.Positive(new Option<int?>("--iterations") { HelpName = "N", Description = "gpu: timed calls per measurement. Default: 20 (2 on ILGPU's CPU accelerator)." });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command(
             "bench",
-            "Measure the kernels (quantize, dequantize, matmul) against a copy of the same bytes: the managed kernels on the CPU, or the ILGPU kernels with --device gpu.")
+            "Measure the kernels (quantize, dequantize, matmul) against a copy (a read, for the product on the CPU) of the same bytes: the managed kernels on the CPU, or the ILGPU kernels with --device gpu.")
         {
-            device, bits, groupSize, format, dtype, rows, columns, size, seconds, threads, backend, m, iterations, json,
+            device, bits, groupSize, format, dtype, rows, columns, size, seconds, threads, activations, backend, m, iterations, json,
         };
         command.SetAction(parse => CommandAction.Run(console, () =>
         {
             var onGpu = parse.GetValue(device) == "gpu";
-            RejectOptionsOfTheOtherDevice(parse, onGpu ? "gpu" : "cpu", onGpu ? [size, seconds, threads] : [backend, m, iterations]);
+            RejectOptionsOfTheOtherDevice(parse, onGpu ? "gpu" : "cpu", onGpu ? [size, seconds, threads, activations] : [backend, m, iterations]);
             var config = CommonOptions.ResolveConfig(parse.GetValue(bits), parse.GetValue(groupSize), console);
             var (rowCount, columnCount) = (parse.GetValue(rows), parse.GetValue(columns));
             var shape = (Rows: rowCount ?? DefaultSide, Columns: columnCount ?? DefaultSide);
@@ -89,7 +95,7 @@ internal static partial class BenchCommand
             {
                 var settings = new CpuBenchSettings(
                     config, codeFormat, elementType, shape.Rows, shape.Columns,
-                    (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads));
+                    (long)parse.GetValue(size) << 20, parse.GetValue(seconds), parse.GetValue(threads), Precisions(parse.GetValue(activations)));
                 ReportCpu(console, CpuBenchmark.Run(settings, asJson ? null : console.Line), asJson);
             }
 
@@ -97,6 +103,13 @@ internal static partial class BenchCommand
         }));
         return command;
     }
+
+    private static MatMulPrecision[] Precisions(string? activations) => activations switch
+    {
+        "exact" => [MatMulPrecision.Exact],
+        "int8" => [MatMulPrecision.Int8Activations],
+        _ => [MatMulPrecision.Exact, MatMulPrecision.Int8Activations],
+    };
 
     private static void Validate(RtnConfig config, int rows, int columns)
     {

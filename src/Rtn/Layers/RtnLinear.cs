@@ -71,11 +71,21 @@ public sealed class RtnLinear<T>
     /// <summary>Whether the layer adds a bias.</summary>
     public bool HasBias => bias is not null;
 
-    /// <summary>How kernel calls run (SIMD tier, threads); results never depend on it.</summary>
+    /// <summary>How kernel calls run (SIMD tier, threads, the product's precision); results never depend on the tier or the threads.</summary>
     public KernelOptions Options
     {
         get => weight.Options;
         set => weight.Options = value;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Forward"/> keeps the activations as they are (the default) or rounds
+    /// them to int8 (docs/rtn-spec.md, "Linear with int8 activations"); part of <see cref="Options"/>.
+    /// </summary>
+    public MatMulPrecision Precision
+    {
+        get => Options.Precision;
+        set => Options = Options with { Precision = value };
     }
 
     /// <summary>The rows partition <paramref name="index"/> occupies: it starts at <c>n1+…+n(index-1)</c>.</summary>

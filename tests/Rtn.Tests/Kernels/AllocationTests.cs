@@ -24,9 +24,18 @@ public class AllocationTests
             kernels.MatMul<BFloat16>(x, 8, packed, scales, Rows, Columns, ReadOnlySpan<BFloat16>.Empty, y, RtnFormat.Signed, options);
         }
 
-        Calls();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Calls();
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        // A garbage collection caused by tests running beside this one trims the shared array
+        // pool, and the next rent allocates again; one clean attempt in three shows the kernels
+        // themselves allocate nothing.
+        var allocated = new long[3];
+        for (var attempt = 0; attempt < allocated.Length; attempt++)
+        {
+            Calls();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Calls();
+            allocated[attempt] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        allocated.Min().ShouldBe(0, $"bytes allocated in each attempt: {string.Join(", ", allocated)}");
     }
 }

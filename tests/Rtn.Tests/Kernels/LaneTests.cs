@@ -50,6 +50,20 @@ public class LaneTests
         }
     }
 
+    [Property(MaxTest = 300)]
+    public void DotBytes_AnyTier_AddsEveryProductToTheLanes(int seed)
+    {
+        var random = new Random(seed);
+        var unsignedBytes = new byte[64];
+        var signedBytes = new byte[64];
+        random.NextBytes(unsignedBytes);
+        random.NextBytes(signedBytes);
+
+        // The extremes, whose 16-bit products come closest to overflowing: 255 · −128 and 255 · 127.
+        (unsignedBytes[0], signedBytes[0], unsignedBytes[1], signedBytes[1]) = (255, 0x80, 255, 0x7F);
+        AtEveryWidth(new DotBytesCheck(unsignedBytes, signedBytes, random.Next(-1000, 1000)));
+    }
+
     private static void AtEveryWidth<TCheck>(TCheck check)
         where TCheck : struct, IWidthCheck
     {
@@ -128,6 +142,25 @@ public class LaneTests
             var expected = ((BFloat16)BitConverter.UInt32BitsToSingle(bits)).RawValue;
             var actual = FirstLane<TWidth, TVector>(BFloat16.RoundToUpperHalf<TWidth, TVector>(TWidth.BroadcastBits(bits)));
             ((ushort)actual).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes, {bits:X8}");
+        }
+    }
+
+    private readonly struct DotBytesCheck(byte[] unsignedBytes, byte[] signedBytes, int start) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            long expected = start * TWidth.Count;
+            for (var k = 0; k < 4 * TWidth.Count; k++)
+            {
+                expected += unsignedBytes[k] * (sbyte)signedBytes[k];
+            }
+
+            var sums = TWidth.DotBytes(TWidth.BroadcastBits((uint)start), TWidth.LoadBytes(ref unsignedBytes[0]), TWidth.LoadBytes(ref signedBytes[0]));
+            var lanes = new float[TWidth.Count];
+            TWidth.Store(sums, ref lanes[0]);
+            lanes.Sum(lane => (long)BitConverter.SingleToInt32Bits(lane)).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes");
         }
     }
 

@@ -16,12 +16,12 @@ public class MatMulKernelTests : KernelTests
     [Property(MaxTest = 200, Arbitrary = [typeof(KernelArbitraries)])]
     public void MatMul_AnyThreadCount_GivesIdenticalBits(ProductCase c)
     {
-        var (x, weight, bias) = Inputs<float>(c);
+        var (x, weight, bias) = ProductInputs.Make<float>(c);
         var w = c.Weights;
-        var one = MatMul(w with { Threads = 1 }, x, c.M, weight, bias);
+        var one = ProductInputs.MatMul(w with { Threads = 1 }, x, c.M, weight, bias);
         foreach (var threads in new[] { 2, 3 })
         {
-            ShouldHaveSameBits<float>(MatMul(w with { Threads = threads }, x, c.M, weight, bias), one, $"y with {threads} threads");
+            ShouldHaveSameBits<float>(ProductInputs.MatMul(w with { Threads = threads }, x, c.M, weight, bias), one, $"y with {threads} threads");
         }
     }
 
@@ -39,13 +39,13 @@ public class MatMulKernelTests : KernelTests
         foreach (var tier in VectorTiers.Available)
         {
             var c = new KernelCase(bits, groupSize, Specialized: true, Rows: 18, Columns: 320, RtnFormat.Signed, tier, 2, Seed: m);
-            var (x, weight, bias) = Inputs<float>(new ProductCase(c, m, WithBias: true));
+            var (x, weight, bias) = ProductInputs.Make<float>(new ProductCase(c, m, WithBias: true));
             for (var i = 256; i < m; i++)
             {
                 x.AsSpan((i - 256) * c.Columns, c.Columns).CopyTo(x.AsSpan(i * c.Columns));
             }
 
-            var y = MatMul(c, x, m, weight, bias);
+            var y = ProductInputs.MatMul(c, x, m, weight, bias);
 
             for (var i = 256; i < m; i++)
             {
@@ -60,10 +60,10 @@ public class MatMulKernelTests : KernelTests
     public void MatMul_SpecializedAndGeneric_AgreeOnLibraryCombination()
     {
         var c = new KernelCase(4, 128, Specialized: true, Rows: 24, Columns: 512, RtnFormat.Signed, VectorTiers.Best, 2, Seed: 7);
-        var (x, weight, bias) = Inputs<float>(new ProductCase(c, 9, WithBias: true));
+        var (x, weight, bias) = ProductInputs.Make<float>(new ProductCase(c, 9, WithBias: true));
 
         RtnKernels.For(4, 128).IsSpecialized.ShouldBeTrue();
-        ShouldHaveSameBits<float>(MatMul(c, x, 9, weight, bias), MatMul(c with { Specialized = false }, x, 9, weight, bias), "y");
+        ShouldHaveSameBits<float>(ProductInputs.MatMul(c, x, 9, weight, bias), ProductInputs.MatMul(c with { Specialized = false }, x, 9, weight, bias), "y");
     }
 
     /// <summary>
@@ -75,8 +75,8 @@ public class MatMulKernelTests : KernelTests
     private static void MatMulWithinTolerance<T>(ProductCase c, double tolerance)
         where T : unmanaged
     {
-        var (x, weight, bias) = Inputs<T>(c);
-        MatMulWithinTolerance(c.Weights, c.M, x, weight, bias, MatMul(c.Weights, x, c.M, weight, bias), tolerance);
+        var (x, weight, bias) = ProductInputs.Make<T>(c);
+        MatMulWithinTolerance(c.Weights, c.M, x, weight, bias, ProductInputs.MatMul(c.Weights, x, c.M, weight, bias), tolerance);
     }
 
     private static void MatMulWithinTolerance<T>(KernelCase c, int m, T[] x, QuantizedWeight<T> weight, T[] bias, T[] actual, double tolerance)
@@ -107,22 +107,4 @@ public class MatMulKernelTests : KernelTests
         Math.Sqrt(error).ShouldBeLessThanOrEqualTo(tolerance * Math.Sqrt(size), $"relative error of {c}");
     }
 
-    private static (T[] X, QuantizedWeight<T> Weight, T[] Bias) Inputs<T>(ProductCase c)
-        where T : unmanaged
-    {
-        var w = c.Weights;
-        var random = new Random(w.Seed);
-        var weights = RandomWeights.GroupKinds<T>(w.Rows, w.Columns, w.G, w.Bits, random, extremes: false);
-        var weight = RtnReference.Quantize<T>(weights, w.Shape, w.Config, w.Format);
-        var bias = c.WithBias ? RandomWeights.Normal<T>(w.Rows, random) : [];
-        return (RandomWeights.Normal<T>(c.M * w.Columns, random), weight, bias);
-    }
-
-    private static T[] MatMul<T>(KernelCase c, T[] x, int m, QuantizedWeight<T> weight, T[] bias)
-        where T : unmanaged
-    {
-        var y = new T[m * c.Rows];
-        c.Kernels.MatMul<T>(x, m, weight.Packed, weight.Scales, c.Rows, c.Columns, bias, y, c.Format, c.Options);
-        return y;
-    }
 }

@@ -13,32 +13,44 @@ namespace Rtn.Cli.Diagnostics.Benchmarks;
 /// <param name="Columns">Columns of each matrix.</param>
 /// <param name="TotalBytes">Bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
 /// <param name="Seconds">Least time to spend on each measurement.</param>
-/// <param name="Threads">Threads for kernels and copies; 0 uses every core.</param>
-internal sealed record CpuBenchSettings(RtnConfig Config, RtnFormat Format, SafetensorsDType DType, int Rows, int Columns, long TotalBytes, double Seconds, int Threads);
+/// <param name="Threads">Threads for kernels and baselines; 0 uses every core.</param>
+/// <param name="Precisions">The product's modes to measure, each at m = 1.</param>
+internal sealed record CpuBenchSettings(
+    RtnConfig Config, RtnFormat Format, SafetensorsDType DType, int Rows, int Columns, long TotalBytes, double Seconds, int Threads, IReadOnlyList<MatMulPrecision> Precisions);
+
+/// <summary>What a measurement is compared with.</summary>
+internal enum BenchBaseline
+{
+    /// <summary>A parallel memory copy of the bytes: they are read and written, as quantize and dequantize do.</summary>
+    Copy,
+
+    /// <summary>A parallel read of the bytes: a product reads its weights once and writes almost nothing.</summary>
+    Read,
+}
 
 /// <summary>
-/// One operation's time per matrix next to the time to copy the bytes it must stream (its
-/// input for quantize, its output for dequantize, the packed weight for the product): the ratio
-/// says how far from memory-bound the kernel is.
+/// One operation's time per matrix next to the time its baseline takes over the bytes it must
+/// stream (a copy of its input for quantize and of its output for dequantize, a read of the
+/// packed weight for the product): the ratio says how far from memory-bound the kernel is.
 /// </summary>
-internal sealed record CpuBenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, double CopySeconds, int Calls)
+internal sealed record CpuBenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, BenchBaseline Baseline, double BaselineSeconds, int Calls)
 {
     public double GigabytesPerSecond => Bytes / Seconds / 1e9;
 
-    public double CopyGigabytesPerSecond => Bytes / CopySeconds / 1e9;
+    public double BaselineGigabytesPerSecond => Bytes / BaselineSeconds / 1e9;
 
     public double WeightsPerSecond => Weights / Seconds;
 
-    /// <summary>Kernel time over copy time: 1 means as fast as copying the bytes.</summary>
-    public double Ratio => Seconds / CopySeconds;
+    /// <summary>Kernel time over baseline time: 1 means as fast as the baseline moves the bytes.</summary>
+    public double Ratio => Seconds / BaselineSeconds;
 }
 
 /// <summary>What the benchmark ran on and found.</summary>
 internal sealed record CpuBenchResult(CpuBenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<CpuBenchMeasurement> Measurements);
 
 /// <summary>
-/// Times the CPU kernels on F32, F16 or BF16 matrices against a plain memory copy of the same bytes, in the
-/// same run. The matrices together exceed any cache (512 MiB by default) and each call takes
+/// Times the CPU kernels on F32, F16 or BF16 matrices against a plain memory copy (quantize,
+/// dequantize) or read (the product) of the same bytes, in the same run. The matrices together exceed any cache (512 MiB by default) and each call takes
 /// the next one, so every measurement streams from memory, as quantizing or serving a model does.
 /// </summary>
 internal static class CpuBenchmark
@@ -98,32 +110,41 @@ internal static class CpuBenchmark
         status?.Invoke("Measuring quantize ...");
         measurements.Add(Measure("quantize", denseBytes, shape.ElementCount, settings.Seconds, count,
             i => kernels.Quantize<T>(dense[i], rows, columns, packed[i], scales[i], settings.Format, options),
-            i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
+            BenchBaseline.Copy, i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
 
         status?.Invoke("Measuring dequantize ...");
         measurements.Add(Measure("dequantize", denseBytes, shape.ElementCount, settings.Seconds, count,
             i => kernels.Dequantize<T>(packed[i], scales[i], rows, columns, dense[i], settings.Format, options),
-            i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
+            BenchBaseline.Copy, i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
 
-        status?.Invoke("Measuring matmul (m = 1) ...");
-        measurements.Add(Measure("matmul m=1", packedBytes, shape.ElementCount, settings.Seconds, count,
-            i => kernels.MatMul<T>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, options),
-            i => ParallelCopy(packed[i], packed[(i + 1) % count], threads)));
+        foreach (var precision in settings.Precisions)
+        {
+            var name = ProductName(precision);
+            status?.Invoke($"Measuring {name} ...");
+            var mode = options with { Precision = precision };
+            measurements.Add(Measure(name, packedBytes, shape.ElementCount, settings.Seconds, count,
+                i => kernels.MatMul<T>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, mode),
+                BenchBaseline.Read, i => ParallelRead.Run(packed[i], threads)));
+        }
 
         return new CpuBenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
     }
 
+    /// <summary>The product's row in the report: "matmul m=1", with "int8 activations" when it quantizes them.</summary>
+    public static string ProductName(MatMulPrecision precision) =>
+        precision == MatMulPrecision.Int8Activations ? "matmul m=1 int8 activations" : "matmul m=1";
+
     /// <summary>
-    /// Runs <paramref name="operation"/> and <paramref name="copy"/> alternately on successive
+    /// Runs <paramref name="operation"/> and <paramref name="baseline"/> alternately on successive
     /// matrices (one untimed call each first) until the operation has had <paramref name="seconds"/>
     /// and at least three calls. Alternating keeps both under the same conditions (clock, other
     /// load) over the run.
     /// </summary>
-    private static CpuBenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, Action<int> copy)
+    private static CpuBenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, BenchBaseline kind, Action<int> baseline)
     {
         operation(0);
-        copy(0);
-        var (operationTime, copyTime) = (TimeSpan.Zero, TimeSpan.Zero);
+        baseline(0);
+        var (operationTime, baselineTime) = (TimeSpan.Zero, TimeSpan.Zero);
         var calls = 0;
         while (operationTime.TotalSeconds < seconds || calls < 3)
         {
@@ -132,12 +153,12 @@ internal static class CpuBenchmark
             operation(i);
             operationTime += Stopwatch.GetElapsedTime(start);
             start = Stopwatch.GetTimestamp();
-            copy(i);
-            copyTime += Stopwatch.GetElapsedTime(start);
+            baseline(i);
+            baselineTime += Stopwatch.GetElapsedTime(start);
             calls++;
         }
 
-        return new CpuBenchMeasurement(name, bytes, weights, operationTime.TotalSeconds / calls, copyTime.TotalSeconds / calls, calls);
+        return new CpuBenchMeasurement(name, bytes, weights, operationTime.TotalSeconds / calls, kind, baselineTime.TotalSeconds / calls, calls);
     }
 
     /// <summary>A memory copy split over <paramref name="threads"/> threads, as the kernels split their work.</summary>

@@ -28,6 +28,12 @@ internal static unsafe class MatMulDriver<TScheme>
     {
         var validated = KernelArguments.ForProduct<T>(config, m, rows, columns, x.Length, packed.Length, scales.Length, bias.Length, y.Length);
         var g = SchemeConstants<TScheme>.GroupSizeOf(validated);
+        if (options.ResolvePrecision() == MatMulPrecision.Int8Activations)
+        {
+            Int8ActivationDriver<TScheme>.MatMul(x, m, packed, scales, rows, columns, g, bias, y, format, options);
+            return;
+        }
+
         var tier = MatVecLoops.TierFor<TScheme>(options.ResolveTier(), g);
         var threads = options.ResolveThreads();
 

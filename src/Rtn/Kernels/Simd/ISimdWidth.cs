@@ -30,6 +30,9 @@ internal interface ISimdWidth<TVector>
     /// <summary>Loads <see cref="Count"/> consecutive fp32 values (or 32-bit patterns).</summary>
     static abstract TVector Load(ref float source);
 
+    /// <summary>Loads <c>4 · Count</c> consecutive bytes.</summary>
+    static abstract TVector LoadBytes(ref byte source);
+
     /// <summary>Stores <see cref="Count"/> fp32 values.</summary>
     static abstract void Store(TVector value, ref float destination);
 
@@ -63,6 +66,9 @@ internal interface ISimdWidth<TVector>
     /// <summary>Bitwise or.</summary>
     static abstract TVector Or(TVector a, TVector b);
 
+    /// <summary>Bitwise exclusive or.</summary>
+    static abstract TVector Xor(TVector a, TVector b);
+
     /// <summary>Adds the 32-bit lanes as unsigned integers.</summary>
     static abstract TVector AddBits(TVector a, TVector b);
 
@@ -92,6 +98,17 @@ internal interface ISimdWidth<TVector>
 
     /// <summary>The largest unsigned 16-bit lane.</summary>
     static abstract ushort LargestBits16(TVector lanes);
+
+    /// <summary>
+    /// Adds to the 32-bit integer lanes of <paramref name="accumulator"/> the products of the
+    /// bytes of <paramref name="unsignedBytes"/> (0..255) with those of <paramref name="signedBytes"/>
+    /// (−128..127), four products to a lane. Which products meet in which lane is the width's
+    /// choice: callers only ever use the sum of all lanes.
+    /// </summary>
+    static abstract TVector DotBytes(TVector accumulator, TVector unsignedBytes, TVector signedBytes);
+
+    /// <summary>The 32-bit integer lanes converted to fp32.</summary>
+    static abstract TVector ConvertInt32ToSingle(TVector lanes);
 
     /// <summary>
     /// Rounds four vectors of quotients (already rounded to the element type, |y| &lt; 2^bits) to

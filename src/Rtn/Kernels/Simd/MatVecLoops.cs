@@ -17,7 +17,7 @@ namespace Rtn.Kernels.Simd;
 internal static class MatVecLoops
 {
     /// <summary>How far ahead, in rows, the codes are fetched into L2.</summary>
-    private const int PrefetchRows = 16;
+    internal const int PrefetchRows = 16;
 
     /// <summary>
     /// The tier a product with group size <paramref name="g"/> runs at: the widest up to
@@ -136,7 +136,7 @@ internal static class MatVecLoops
 
     /// <summary>Asks for bytes <c>[from, to)</c> of the four rows <paramref name="ahead"/> bytes on, one request per cache line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(ref byte c0, ref byte c1, ref byte c2, ref byte c3, int ahead, int from, int to)
+    internal static unsafe void Prefetch(ref byte c0, ref byte c1, ref byte c2, ref byte c3, int ahead, int from, int to)
     {
         if (!Sse.IsSupported)
         {

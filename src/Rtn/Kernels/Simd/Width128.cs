@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rtn.Kernels.Simd;
 
@@ -21,6 +22,9 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load(ref float source) => Vector128.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadBytes(ref byte source) => Vector128.LoadUnsafe(ref source).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
@@ -60,6 +64,12 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Xor(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ConvertInt32ToSingle(Vector128<float> lanes) => Vector128.ConvertToSingle(lanes.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> AddBits(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -97,6 +107,25 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     {
         var halves = lanes.AsUInt16();
         return (ushort)LargestBits32(Vector128.Max(Vector128.WidenLower(halves), Vector128.WidenUpper(halves)).AsSingle());
+    }
+
+    /// <summary>
+    /// AVX-VNNI's vpdpbusd where the machine has it; otherwise 16-bit products, which cannot
+    /// overflow (|255 · −128| = 32640), widened and summed into the lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> DotBytes(Vector128<float> accumulator, Vector128<float> unsignedBytes, Vector128<float> signedBytes)
+    {
+        if (AvxVnni.IsSupported)
+        {
+            return AvxVnni.MultiplyWideningAndAdd(accumulator.AsInt32(), unsignedBytes.AsByte(), signedBytes.AsSByte()).AsSingle();
+        }
+
+        var (unsignedLower, unsignedUpper) = Vector128.Widen(unsignedBytes.AsByte());
+        var (signedLower, signedUpper) = Vector128.Widen(signedBytes.AsSByte());
+        var (a, b) = Vector128.Widen(unsignedLower.AsInt16() * signedLower);
+        var (c, d) = Vector128.Widen(unsignedUpper.AsInt16() * signedUpper);
+        return (accumulator.AsInt32() + a + b + c + d).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rtn.Kernels.Simd;
 
@@ -21,6 +22,9 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadBytes(ref byte source) => Vector256.LoadUnsafe(ref source).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
@@ -60,6 +64,12 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Xor(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ConvertInt32ToSingle(Vector256<float> lanes) => Vector256.ConvertToSingle(lanes.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> AddBits(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -92,6 +102,25 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort LargestBits16(Vector256<float> lanes) =>
         Width128.LargestBits16(Vector128.Max(lanes.AsUInt16().GetLower(), lanes.AsUInt16().GetUpper()).AsSingle());
+
+    /// <summary>
+    /// AVX-VNNI's vpdpbusd where the machine has it; otherwise 16-bit products, which cannot
+    /// overflow (|255 · −128| = 32640), widened and summed into the lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> DotBytes(Vector256<float> accumulator, Vector256<float> unsignedBytes, Vector256<float> signedBytes)
+    {
+        if (AvxVnni.IsSupported)
+        {
+            return AvxVnni.MultiplyWideningAndAdd(accumulator.AsInt32(), unsignedBytes.AsByte(), signedBytes.AsSByte()).AsSingle();
+        }
+
+        var (unsignedLower, unsignedUpper) = Vector256.Widen(unsignedBytes.AsByte());
+        var (signedLower, signedUpper) = Vector256.Widen(signedBytes.AsSByte());
+        var (a, b) = Vector256.Widen(unsignedLower.AsInt16() * signedLower);
+        var (c, d) = Vector256.Widen(unsignedUpper.AsInt16() * signedUpper);
+        return (accumulator.AsInt32() + a + b + c + d).AsSingle();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, bool int4, byte offsetMask, ref byte destination)

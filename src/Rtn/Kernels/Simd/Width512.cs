@@ -28,6 +28,9 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadBytes(ref byte source) => Vector512.LoadUnsafe(ref source).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -63,6 +66,12 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() | b.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Xor(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ConvertInt32ToSingle(Vector512<float> lanes) => Vector512.ConvertToSingle(lanes.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> AddBits(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() + b.AsUInt32()).AsSingle();
@@ -103,6 +112,21 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     /// saturating packs are the 8-bit clamp (4-bit codes take one more byte clamp). The packs
     /// work within 128-bit lanes, so one dword permute puts the groups of four codes back in order.
     /// </summary>
+    /// <summary>
+    /// 16-bit products, which cannot overflow (|255 · −128| = 32640), widened and summed into
+    /// the lanes: .NET exposes no 512-bit vpdpbusd short of AVX10, so the product with int8
+    /// activations runs at 256 bits where AVX-VNNI is present (see <see cref="Int8ActivationLoops"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> DotBytes(Vector512<float> accumulator, Vector512<float> unsignedBytes, Vector512<float> signedBytes)
+    {
+        var (unsignedLower, unsignedUpper) = Vector512.Widen(unsignedBytes.AsByte());
+        var (signedLower, signedUpper) = Vector512.Widen(signedBytes.AsSByte());
+        var (a, b) = Vector512.Widen(unsignedLower.AsInt16() * signedLower);
+        var (c, d) = Vector512.Widen(unsignedUpper.AsInt16() * signedUpper);
+        return (accumulator.AsInt32() + a + b + c + d).AsSingle();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, bool int4, byte offsetMask, ref byte destination)
     {

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Rtn.Kernels.Simd;
+
+namespace Rtn.Kernels.Drivers;
+
+/// <summary>
+/// <c>y = x · W'ᵀ + bias</c> with int8 activations (docs/rtn-spec.md, "Linear with int8
+/// activations") for one scheme: every activation row is quantized once per call, then weight
+/// rows are shared out between threads in blocks of four, and every activation row meets a
+/// block while its codes are still in cache. Each output is computed by one thread in one
+/// order, whatever the thread count.
+/// </summary>
+internal static unsafe class Int8ActivationDriver<TScheme>
+    where TScheme : struct, IRtnScheme
+{
+    /// <summary>Weight rows per block.</summary>
+    private const int BlockRows = 4;
+
+    /// <summary>Called by <see cref="MatMulDriver{TScheme}"/> once the call is validated and <paramref name="g"/> resolved.</summary>
+    public static void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, int g, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
+        where T : unmanaged
+    {
+        var tier = Int8ActivationLoops.TierFor<TScheme>(options.ResolveTier(), g);
+        var groups = columns / g;
+        var codes = ArrayPool<sbyte>.Shared.Rent((m + 1) * columns);
+        var floats = ArrayPool<float>.Shared.Rent((2 * m * groups) + columns);
+        try
+        {
+            var row = floats.AsSpan(2 * m * groups, columns);
+            for (var i = 0; i < m; i++)
+            {
+                ElementConversions.Widen(tier, x.Slice(i * columns, columns), row);
+                ActivationQuantizer.QuantizeRow(
+                    options.ResolveTier(), row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1), codes.AsSpan(m * columns, columns),
+                    codes.AsSpan(i * columns, columns), floats.AsSpan(i * groups, groups), floats.AsSpan((m + i) * groups, groups));
+            }
+
+            fixed (byte* p = packed)
+            fixed (T* s = scales)
+            fixed (T* b = bias)
+            fixed (T* yp = y)
+            fixed (sbyte* a = codes)
+            fixed (float* f = floats)
+            {
+                var work = new Work<T>
+                {
+                    Packed = p,
+                    Scales = s,
+                    Bias = bias.IsEmpty ? null : b,
+                    Y = yp,
+                    Activations = a,
+                    ActivationScales = f,
+                    OffsetSums = f + (m * groups),
+                    M = m,
+                    Rows = rows,
+                    Columns = columns,
+                    GroupSize = g,
+                    Format = format,
+                    Tier = tier,
+                };
+                Workers.Run(work, (rows + BlockRows - 1) / BlockRows, (long)BlockRows * columns * m, options.ResolveThreads());
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floats);
+            ArrayPool<sbyte>.Shared.Return(codes);
+        }
+    }
+
+    private struct Work<T> : IWorkItem
+        where T : unmanaged
+    {
+        public byte* Packed;
+        public T* Scales;
+        public T* Bias;
+        public T* Y;
+        public sbyte* Activations;
+        public float* ActivationScales;
+        public float* OffsetSums;
+        public int M;
+        public int Rows;
+        public int Columns;
+        public int GroupSize;
+        public RtnFormat Format;
+        public VectorTier Tier;
+
+        public readonly void Run(int start, int end)
+        {
+            var first = start * BlockRows;
+            var count = Math.Min(end * BlockRows, Rows) - first;
+            var groups = Columns / GroupSize;
+            var rowBytes = SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns;
+            var rented = ArrayPool<float>.Shared.Rent((count * groups) + ((M + 1) * count));
+            try
+            {
+                var scales = rented.AsSpan(0, count * groups);
+                var bias = rented.AsSpan(count * groups, count);
+                var sums = rented.AsSpan((count * groups) + count, M * count);
+                ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)first * groups), count * groups), scales);
+                if (Bias is null)
+                {
+                    bias.Clear();
+                }
+                else
+                {
+                    ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Bias + first, count), bias);
+                }
+
+                ref var codes = ref *(Packed + ((long)first * rowBytes));
+                for (var r = 0; r < count; r += BlockRows)
+                {
+                    // A short last block repeats its last row; the repeats are not stored.
+                    var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                    for (var i = 0; i < M; i++)
+                    {
+                        var total = Int8ActivationLoops.RowBlock<TScheme>(
+                            Tier, ref codes, rowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
+                            ref *(Activations + ((long)i * Columns)), ref *(ActivationScales + ((long)i * groups)), ref *(OffsetSums + ((long)i * groups)),
+                            Columns, GroupSize, Format);
+                        for (var k = 0; k < Math.Min(BlockRows, count - r); k++)
+                        {
+                            sums[(i * count) + r + k] = total[k] + bias[r + k];
+                        }
+                    }
+                }
+
+                for (var i = 0; i < M; i++)
+                {
+                    ElementConversions.Narrow(Tier, sums.Slice(i * count, count), new Span<T>(Y + ((long)i * Rows) + first, count));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+}

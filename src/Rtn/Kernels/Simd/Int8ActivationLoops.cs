@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Rtn.Kernels.Drivers;
+
+namespace Rtn.Kernels.Simd;
+
+/// <summary>
+/// The product with int8 activations (docs/rtn-spec.md, "Linear with int8 activations") for
+/// four weight rows at a time. The codes are read as unsigned offset codes <c>u = q + Q/2</c>
+/// (the signed layout is one XOR away, docs/rtn-spec.md, "Storage formats"), multiplied with
+/// the signed activation codes by integer dot products, and the offset is taken back once per
+/// group: <c>Σ q·a = Σ u·a − Q/2 · Σ a</c>, where the driver supplies <c>Q/2 · Σ a</c>. The
+/// offset leaves the lanes before the scales enter (spread evenly over them, which divides by a
+/// power of two exactly), so no fp32 value is larger than the group's own sum: no cancellation
+/// of large terms, no overflow the exact result would not have. Each group's sum enters the fp32
+/// total with one FMA by the product of the two scales.
+/// </summary>
+internal static class Int8ActivationLoops
+{
+    /// <summary>
+    /// Bytes of codes summed in 32-bit integers before they move to fp32: a lane then holds at
+    /// most 4096 products of at most 255 · 128, far from overflowing, however long a group is.
+    /// </summary>
+    private const int ChunkBytes = 4096;
+
+    /// <summary>
+    /// The tier a product with group size <paramref name="g"/> runs at: the widest up to
+    /// <paramref name="tier"/> whose step (a vector of code bytes) divides the group.
+    /// </summary>
+    public static VectorTier TierFor<TScheme>(VectorTier tier, int g)
+        where TScheme : struct, IRtnScheme
+    {
+        var fit = new StepFit<TScheme>(g);
+        return Tiers.Choose(tier, ref fit);
+    }
+
+    /// <summary>
+    /// <c>Σ_j s[r, j] · d[j] · Σ_c q[r, c] · a[c]</c> for rows <paramref name="rows"/> (four
+    /// indices, repeated for a short last block), where <paramref name="activations"/> holds the
+    /// codes a (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
+    /// <paramref name="activationScales"/> the scales d and <paramref name="offsetSums"/>
+    /// <c>Q/2 · Σ a</c> per group.
+    /// </summary>
+    public static Vector128<float> RowBlock<TScheme>(
+        VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows,
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format)
+        where TScheme : struct, IRtnScheme
+    {
+        var loop = new RowBlockLoop<TScheme>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format);
+        Tiers.Run(tier, ref loop);
+        return loop.Totals;
+    }
+
+    /// <summary>One row, one code at a time; the integer sums need no offset correction.</summary>
+    private static float RowScalar<TScheme>(ref byte codes, ref float scales, ref sbyte activations, ref float activationScales, int groups, int half, int g, byte offsetMask)
+        where TScheme : struct, IRtnScheme
+    {
+        g = SchemeConstants<TScheme>.GroupSizeOf(g);
+        var total = 0f;
+        for (var j = 0; j < groups; j++)
+        {
+            long sum = 0;
+            for (var c = j * g; c < (j + 1) * g; c++)
+            {
+                var a = SchemeConstants<TScheme>.IsInt4 ? Unsafe.Add(ref activations, ((c & 1) * half) + (c >> 1)) : Unsafe.Add(ref activations, c);
+                sum += DequantizeLoops.Code<TScheme>(ref codes, c, offsetMask) * a;
+            }
+
+            total = MathF.FusedMultiplyAdd(sum, Unsafe.Add(ref scales, j) * Unsafe.Add(ref activationScales, j), total);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Four rows at one width. For 4 bits a vector of bytes gives the low nibbles (even columns)
+    /// and the high nibbles (odd columns), each against its own half of the activations, in
+    /// separate accumulators: eight independent dot-product chains.
+    /// </summary>
+    private static Vector128<float> RowsVectors<TScheme, TWidth, TVector>(
+        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float s0, ref float s1, ref float s2, ref float s3,
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int half, int groups, int g, RtnFormat format, int ahead)
+        where TScheme : struct, IRtnScheme
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        g = SchemeConstants<TScheme>.GroupSizeOf(g);
+        var toOffset = TWidth.BroadcastBits(0x01010101u * (uint)(SchemeConstants<TScheme>.OffsetMask(RtnFormat.Offset) ^ SchemeConstants<TScheme>.OffsetMask(format)));
+        var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
+        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
+        ref var odd = ref Unsafe.Add(ref even, half);
+        var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
+        var step = 4 * TWidth.Count;
+        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        for (var j = 0; j < groups; j++)
+        {
+            var start = j * groupBytes;
+            var end = start + groupBytes;
+            MatVecLoops.Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, start, end);
+            var d = Unsafe.Add(ref activationScales, j);
+            var (w0, w1, w2, w3) = (Unsafe.Add(ref s0, j), Unsafe.Add(ref s1, j), Unsafe.Add(ref s2, j), Unsafe.Add(ref s3, j));
+            var (m0, m1, m2, m3) = (TWidth.Broadcast(w0 * d), TWidth.Broadcast(w1 * d), TWidth.Broadcast(w2 * d), TWidth.Broadcast(w3 * d));
+            var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
+            for (var chunk = start; chunk < end; chunk += ChunkBytes)
+            {
+                var chunkEnd = Math.Min(end, chunk + ChunkBytes);
+                var (i0, i1, i2, i3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+                if (SchemeConstants<TScheme>.IsInt4)
+                {
+                    var (h0, h1, h2, h3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+                    for (var k = chunk; k < chunkEnd; k += step)
+                    {
+                        var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+                        var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
+                        var b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c0, k)), toOffset);
+                        i0 = TWidth.DotBytes(i0, TWidth.And(b, lowNibbles), ae);
+                        h0 = TWidth.DotBytes(h0, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
+                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c1, k)), toOffset);
+                        i1 = TWidth.DotBytes(i1, TWidth.And(b, lowNibbles), ae);
+                        h1 = TWidth.DotBytes(h1, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
+                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c2, k)), toOffset);
+                        i2 = TWidth.DotBytes(i2, TWidth.And(b, lowNibbles), ae);
+                        h2 = TWidth.DotBytes(h2, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
+                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c3, k)), toOffset);
+                        i3 = TWidth.DotBytes(i3, TWidth.And(b, lowNibbles), ae);
+                        h3 = TWidth.DotBytes(h3, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
+                    }
+
+                    (i0, i1, i2, i3) = (TWidth.AddBits(i0, h0), TWidth.AddBits(i1, h1), TWidth.AddBits(i2, h2), TWidth.AddBits(i3, h3));
+                }
+                else
+                {
+                    for (var k = chunk; k < chunkEnd; k += step)
+                    {
+                        var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+                        i0 = TWidth.DotBytes(i0, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c0, k)), toOffset), a);
+                        i1 = TWidth.DotBytes(i1, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c1, k)), toOffset), a);
+                        i2 = TWidth.DotBytes(i2, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c2, k)), toOffset), a);
+                        i3 = TWidth.DotBytes(i3, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c3, k)), toOffset), a);
+                    }
+                }
+
+                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i0), offset), m0, t0);
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i1), offset), m1, t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i2), offset), m2, t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i3), offset), m3, t3);
+                offset = TWidth.Zero;
+            }
+        }
+
+        return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+    }
+
+    /// <summary>
+    /// Whether a width's step, a vector of code bytes, divides the group; and, at 512 bits, that
+    /// the machine lacks AVX-VNNI: .NET exposes no 512-bit vpdpbusd short of AVX10, and two
+    /// 256-bit ones beat widening 16-bit products (measured: about 1.5× on Zen 4, which splits
+    /// 512-bit operations into halves anyway).
+    /// </summary>
+    private readonly struct StepFit<TScheme>(int g) : IWidthFit
+        where TScheme : struct, IRtnScheme
+    {
+        public bool Fits(int lanes) =>
+            g % ((SchemeConstants<TScheme>.IsInt4 ? 8 : 4) * lanes) == 0 && !(lanes == Width512.Count && AvxVnni.IsSupported);
+    }
+
+    private ref struct RowBlockLoop<TScheme>(
+        ref byte codes, int rowBytes, ref float scales, int groups, (int R0, int R1, int R2, int R3) rows,
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format) : IWidthLoop
+        where TScheme : struct, IRtnScheme
+    {
+        private readonly ref byte codes = ref codes;
+        private readonly ref float scales = ref scales;
+        private readonly ref sbyte activations = ref activations;
+        private readonly ref float activationScales = ref activationScales;
+        private readonly ref float offsetSums = ref offsetSums;
+
+        /// <summary>The four rows' results.</summary>
+        public Vector128<float> Totals { get; private set; }
+
+        bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
+
+        void IWidthLoop.Run<TWidth, TVector>() =>
+            Totals = RowsVectors<TScheme, TWidth, TVector>(
+                ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
+                ref Scales(rows.R0), ref Scales(rows.R1), ref Scales(rows.R2), ref Scales(rows.R3),
+                ref activations, ref activationScales, ref offsetSums, columns / 2, groups, g, format, MatVecLoops.PrefetchRows * rowBytes);
+
+        void IWidthLoop.RunScalar()
+        {
+            var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
+            var half = columns / 2;
+            Totals = Vector128.Create(
+                RowScalar<TScheme>(ref Row(rows.R0), ref Scales(rows.R0), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme>(ref Row(rows.R1), ref Scales(rows.R1), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme>(ref Row(rows.R2), ref Scales(rows.R2), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme>(ref Row(rows.R3), ref Scales(rows.R3), ref activations, ref activationScales, groups, half, g, offsetMask));
+        }
+
+        private readonly ref byte Row(int r) => ref Unsafe.Add(ref codes, (nint)r * rowBytes);
+
+        private readonly ref float Scales(int r) => ref Unsafe.Add(ref scales, (nint)r * groups);
+    }
+}
