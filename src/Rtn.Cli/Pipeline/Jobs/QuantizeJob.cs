@@ -24,11 +24,13 @@ internal sealed class QuantizeJob : TensorJob
 
     public override string Name => plan.Tensor.Name;
 
+    /// <summary>Full-precision bytes per row of the weight (over all experts, end to end).</summary>
+    private long RowBytes => plan.Tensor.ByteLength / plan.Shape.TotalRows;
+
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
         var shape = plan.Shape;
-        var rowBytes = plan.Tensor.ByteLength / shape.TotalRows;
-        var slices = RowSlices.Of(shape.TotalRows, rowBytes).ToArray();
+        var slices = RowSlices.Of(shape.TotalRows, RowBytes).ToArray();
         if (slices.Length == 1)
         {
             var encoded = Quantize(0, slices[0].Count, options);
@@ -62,9 +64,8 @@ internal sealed class QuantizeJob : TensorJob
     /// <summary>The bytes of every output for rows <c>[first, first + count)</c>.</summary>
     private byte[][] Quantize(long first, int count, KernelOptions options)
     {
-        var rowBytes = plan.Tensor.ByteLength / plan.Shape.TotalRows;
         var (packed, scales) = TensorCodec.Quantize(
-            file.GetBytes(plan.Tensor, first * rowBytes, checked((int)(count * rowBytes))),
+            file.GetBytes(plan.Tensor, first * RowBytes, checked((int)(count * RowBytes))),
             plan.Tensor.DType,
             plan.Shape,
             first,

@@ -21,7 +21,8 @@ internal static unsafe class Int8ActivationDriver<TScheme>
     public static void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, int g, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
         where T : unmanaged
     {
-        var tier = Int8ActivationLoops.TierFor<TScheme>(options.ResolveTier(), g);
+        var allowed = options.ResolveTier();
+        var tier = Int8ActivationLoops.TierFor<TScheme>(allowed, g);
         var groups = columns / g;
         var codes = ArrayPool<sbyte>.Shared.Rent((m + 1) * columns);
         var floats = ArrayPool<float>.Shared.Rent((2 * m * groups) + columns);
@@ -32,7 +33,7 @@ internal static unsafe class Int8ActivationDriver<TScheme>
             {
                 ElementConversions.Widen(tier, x.Slice(i * columns, columns), row);
                 ActivationQuantizer.QuantizeRow(
-                    options.ResolveTier(), row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1), codes.AsSpan(m * columns, columns),
+                    allowed, row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1), codes.AsSpan(m * columns, columns),
                     codes.AsSpan(i * columns, columns), floats.AsSpan(i * groups, groups), floats.AsSpan((m + i) * groups, groups));
             }
 
