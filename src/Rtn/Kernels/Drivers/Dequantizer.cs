@@ -1,10 +1,9 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using Rtn.Kernels.Simd;
 
 namespace Rtn.Kernels.Drivers;
 
-/// <summary>Dequantize for one scheme, row by row: the row's scales widened once, then each group's run.</summary>
+/// <summary>Dequantize for one scheme, row by row: the row's scales widened once, then the row's groups.</summary>
 internal static unsafe class Dequantizer<TScheme>
     where TScheme : struct, IRtnScheme
 {
@@ -61,27 +60,9 @@ internal static unsafe class Dequantizer<TScheme>
 
         private readonly void DequantizeRow(int row, Span<float> scales)
         {
-            var g = SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)row * scales.Length), scales.Length), scales);
             ref var codes = ref *(Packed + ((long)row * (SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns)));
-            ref var values = ref *(Weights + ((long)row * Columns));
-            if (SchemeConstants<TScheme>.IsInt4 && (g & 1) != 0)
-            {
-                // Odd groups at 4 bits: a byte can hold values of two groups.
-                var offsetMask = SchemeConstants<TScheme>.OffsetMask(Format);
-                for (var j = 0; j < scales.Length; j++)
-                {
-                    DequantizeLoops.RunScalar<TScheme, T>(ref codes, j * g, g, scales[j], ref Unsafe.Add(ref values, j * g), offsetMask);
-                }
-
-                return;
-            }
-
-            for (var j = 0; j < scales.Length; j++)
-            {
-                ref var groupCodes = ref Unsafe.Add(ref codes, SchemeConstants<TScheme>.IsInt4 ? j * g / 2 : j * g);
-                DequantizeLoops.Run<TScheme, T>(Tier, ref groupCodes, g, scales[j], ref Unsafe.Add(ref values, j * g), Format);
-            }
+            DequantizeLoops.Row<TScheme, T>(Tier, ref codes, SchemeConstants<TScheme>.GroupSizeOf(GroupSize), scales, ref *(Weights + ((long)row * Columns)), Format);
         }
     }
 }

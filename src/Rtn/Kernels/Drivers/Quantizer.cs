@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Rtn.Kernels.Simd;
 
@@ -83,18 +82,18 @@ internal static unsafe class Quantizer<TScheme>
         {
             var g = SchemeConstants<TScheme>.GroupSizeOf(GroupSize);
             var values = new ReadOnlySpan<T>(Weights + ((long)row * Columns), Columns);
-            ref var x = ref MemoryMarshal.GetReference(values);
+            var maxima = MemoryMarshal.Cast<float, uint>(scales);
+            QuantizeLoops.MaxMagnitudeBits(Tier, values, g, maxima);
             for (var j = 0; j < scales.Length; j++)
             {
-                var maxBits = QuantizeLoops.MaxMagnitudeBits(Tier, ref Unsafe.Add(ref x, j * g), g);
-                if (maxBits >= 0x7F80_0000)
+                if (maxima[j] >= 0x7F80_0000)
                 {
                     RecordNonFinite(((long)row * Columns) + (j * g) + FirstNonFiniteIn(values.Slice(j * g, g)));
                     return false;
                 }
 
                 // docs/rtn-spec.md, "Quantize" step 2: fp32(2m) · fp32(1/(Q-1)), then rounded to T.
-                scales[j] = 2f * BitConverter.UInt32BitsToSingle(maxBits) * SchemeConstants<TScheme>.Reciprocal;
+                scales[j] = 2f * BitConverter.UInt32BitsToSingle(maxima[j]) * SchemeConstants<TScheme>.Reciprocal;
             }
 
             var stored = new Span<T>(Scales + ((long)row * scales.Length), scales.Length);
@@ -109,52 +108,8 @@ internal static unsafe class Quantizer<TScheme>
             }
 
             var rowBytes = SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns;
-            ref var codes = ref *(Packed + ((long)row * rowBytes));
-            if (SchemeConstants<TScheme>.IsInt4 && (g & 1) != 0)
-            {
-                CodesAcrossGroups(values, scales, ref codes);
-                return true;
-            }
-
-            for (var j = 0; j < scales.Length; j++)
-            {
-                ref var groupCodes = ref Unsafe.Add(ref codes, SchemeConstants<TScheme>.IsInt4 ? j * g / 2 : j * g);
-                if (scales[j] == 0)
-                {
-                    CodesAcrossGroups(values.Slice(j * g, g), scales.Slice(j, 1), ref groupCodes);
-                }
-                else
-                {
-                    QuantizeLoops.Codes<TScheme, T>(Tier, ref Unsafe.Add(ref x, j * g), g, scales[j], ref groupCodes, OffsetMask);
-                }
-            }
-
+            QuantizeLoops.Codes<TScheme, T>(Tier, values, g, scales, new Span<byte>(Packed + ((long)row * rowBytes), rowBytes), OffsetMask);
             return true;
-        }
-
-        /// <summary>
-        /// One value at a time, each with its own group's scale: for groups of odd size at 4 bits
-        /// (a byte then holds values of two groups) and for groups whose scale is 0.
-        /// </summary>
-        private readonly void CodesAcrossGroups(ReadOnlySpan<T> values, ReadOnlySpan<float> scales, ref byte destination)
-        {
-            var g = values.Length / scales.Length;
-            for (var i = 0; i < values.Length; i++)
-            {
-                var scale = scales[i / g];
-                var x = Precision<T>.ToSingle(values[i]);
-                var code = scale == 0 ? QuantizeLoops.CodeForZeroScale<TScheme>(x) : QuantizeLoops.Code<TScheme, T>(x, scale);
-                if (SchemeConstants<TScheme>.IsInt4)
-                {
-                    ref var pair = ref Unsafe.Add(ref destination, i / 2);
-                    var nibble = (code ^ OffsetMask) & 0xF;
-                    pair = (i & 1) == 0 ? (byte)((pair & 0xF0) | nibble) : (byte)((pair & 0x0F) | (nibble << 4));
-                }
-                else
-                {
-                    Unsafe.Add(ref destination, i) = (byte)(code ^ OffsetMask);
-                }
-            }
         }
 
         private readonly void RecordNonFinite(long index)

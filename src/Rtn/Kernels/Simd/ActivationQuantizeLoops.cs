@@ -35,6 +35,7 @@ internal static class ActivationQuantizeLoops
         /// <summary>Groups are quantized in steps of four vectors, as the width stores codes.</summary>
         readonly bool IWidthFit.Fits(int lanes) => g % (4 * lanes) == 0;
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         readonly void IWidthLoop.Run<TWidth, TVector>()
         {
             var magnitude = TWidth.BroadcastBits(0x7FFF_FFFFu);

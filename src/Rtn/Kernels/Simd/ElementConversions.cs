@@ -33,6 +33,7 @@ internal static class ElementConversions
 
         bool IWidthFit.Fits(int lanes) => source.Length >= lanes;
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         void IWidthLoop.Run<TWidth, TVector>()
         {
             ref var from = ref MemoryMarshal.GetReference(source);
@@ -66,6 +67,7 @@ internal static class ElementConversions
 
         bool IWidthFit.Fits(int lanes) => source.Length >= 2 * lanes;
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         void IWidthLoop.Run<TWidth, TVector>()
         {
             ref var from = ref MemoryMarshal.GetReference(source);

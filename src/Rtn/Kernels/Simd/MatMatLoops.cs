@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Rtn.Kernels.Drivers;
 
 namespace Rtn.Kernels.Simd;
@@ -34,32 +35,16 @@ internal static class MatMatLoops
     /// <summary>
     /// Dequantizes <paramref name="rows"/> weight rows (of <paramref name="panelRows"/>; the rest
     /// are zeros) over columns <c>[first, first + depth)</c> into <paramref name="panel"/>, one
-    /// row per <see cref="Depth"/> floats; each run with one scale takes the widest loop that fits.
+    /// row per <see cref="Depth"/> floats. The width is chosen once for the panel, the widest whose
+    /// vectors fit in a whole group; a shorter run (where a group crosses the panel's edge) takes
+    /// the widest loop that fits it.
     /// </summary>
     public static void DecodePanel<TScheme>(
         VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, int g, int rows, int panelRows, int first, int depth, ref float panel, RtnFormat format)
         where TScheme : struct, IRtnScheme
     {
-        g = SchemeConstants<TScheme>.GroupSizeOf(g);
-        for (var n = 0; n < panelRows; n++)
-        {
-            ref var target = ref Unsafe.Add(ref panel, n * Depth);
-            if (n >= rows)
-            {
-                MemoryMarshal.CreateSpan(ref target, depth).Clear();
-                continue;
-            }
-
-            ref var row = ref Unsafe.Add(ref codes, (nint)n * rowBytes);
-            for (var c = first; c < first + depth;)
-            {
-                var j = c / g;
-                var end = Math.Min(first + depth, (j + 1) * g);
-                ref var start = ref Unsafe.Add(ref row, SchemeConstants<TScheme>.IsInt4 ? c / 2 : c);
-                DequantizeLoops.Run<TScheme, float>(tier, ref start, end - c, Unsafe.Add(ref scales, (n * groups) + j), ref Unsafe.Add(ref target, c - first), format);
-                c = end;
-            }
-        }
+        var loop = new PanelLoop<TScheme>(tier, ref codes, rowBytes, ref scales, groups, SchemeConstants<TScheme>.GroupSizeOf(g), rows, panelRows, first, depth, ref panel, format);
+        Tiers.Run(tier, ref loop);
     }
 
     /// <summary>
@@ -252,9 +237,62 @@ internal static class MatMatLoops
 
         bool IWidthFit.Fits(int lanes) => true;
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         void IWidthLoop.Run<TWidth, TVector>() =>
             Shape = (TWidth.PanelRows, 2 * TWidth.Count);
 
         void IWidthLoop.RunScalar() => throw new InvalidOperationException("The matrix product's tiles run at a vector tier.");
+    }
+
+    private readonly ref struct PanelLoop<TScheme>(
+        VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, int g, int rows, int panelRows, int first, int depth, ref float panel, RtnFormat format) : IWidthLoop
+        where TScheme : struct, IRtnScheme
+    {
+        private readonly ref byte codes = ref codes;
+        private readonly ref float scales = ref scales;
+        private readonly ref float panel = ref panel;
+
+        bool IWidthFit.Fits(int lanes) => g >= 2 * lanes;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        void IWidthLoop.Run<TWidth, TVector>() => Decode<TWidth, TVector>(tier);
+
+        void IWidthLoop.RunScalar() => Decode<Width128, Vector128<float>>(VectorTier.Scalar);
+
+        /// <summary>Runs that fit <typeparamref name="TWidth"/> go straight to its loop, unless <paramref name="runTier"/> is scalar.</summary>
+        private void Decode<TWidth, TVector>(VectorTier runTier)
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var nibbles = TWidth.NibbleValues(format);
+            for (var n = 0; n < panelRows; n++)
+            {
+                ref var target = ref Unsafe.Add(ref panel, n * Depth);
+                if (n >= rows)
+                {
+                    MemoryMarshal.CreateSpan(ref target, depth).Clear();
+                    continue;
+                }
+
+                ref var row = ref Unsafe.Add(ref codes, (nint)n * rowBytes);
+                for (var c = first; c < first + depth;)
+                {
+                    var j = c / g;
+                    var end = Math.Min(first + depth, (j + 1) * g);
+                    ref var start = ref Unsafe.Add(ref row, SchemeConstants<TScheme>.IsInt4 ? c / 2 : c);
+                    var scale = Unsafe.Add(ref scales, (n * groups) + j);
+                    if (runTier != VectorTier.Scalar && end - c >= 2 * TWidth.Count)
+                    {
+                        DequantizeLoops.RunVectors<TScheme, float, TWidth, TVector>(ref start, end - c, scale, ref Unsafe.Add(ref target, c - first), format, nibbles);
+                    }
+                    else
+                    {
+                        DequantizeLoops.Run<TScheme, float>(runTier, ref start, end - c, scale, ref Unsafe.Add(ref target, c - first), format);
+                    }
+
+                    c = end;
+                }
+            }
+        }
     }
 }

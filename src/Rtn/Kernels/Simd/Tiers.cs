@@ -10,7 +10,13 @@ internal interface IWidthFit
     bool Fits(int lanes);
 }
 
-/// <summary>A loop written once for every width, with the scalar loop beside it.</summary>
+/// <summary>
+/// A loop written once for every width, with the scalar loop beside it. Implementations whose
+/// <see cref="Run"/> holds a hot loop mark it <c>NoInlining</c>: compiled on its own, it gets the
+/// JIT's whole inlining budget, so every width operation inside it is inlined. Inlined into a large
+/// caller instead (a driver's worker loop), the budget can run out and leave those operations as
+/// calls that pass vectors through memory, at half the speed.
+/// </summary>
 internal interface IWidthLoop : IWidthFit
 {
     /// <summary>Runs the loop at one width.</summary>
