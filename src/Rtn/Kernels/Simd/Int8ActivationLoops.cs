@@ -181,7 +181,6 @@ internal static class Int8ActivationLoops
 
         bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
         void IWidthLoop.Run<TWidth, TVector>() =>
             Totals = RowsVectors<TScheme, TWidth, TVector>(
                 ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),

@@ -237,7 +237,6 @@ internal static class MatMatLoops
 
         bool IWidthFit.Fits(int lanes) => true;
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
         void IWidthLoop.Run<TWidth, TVector>() =>
             Shape = (TWidth.PanelRows, 2 * TWidth.Count);
 
