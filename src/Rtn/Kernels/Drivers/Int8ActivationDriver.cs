@@ -93,12 +93,13 @@ internal static unsafe class Int8ActivationDriver<TScheme>
             var count = Math.Min(end * BlockRows, Rows) - first;
             var groups = Columns / GroupSize;
             var rowBytes = SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns;
-            var rented = ArrayPool<float>.Shared.Rent((count * groups) + ((M + 1) * count));
+            var rented = ArrayPool<float>.Shared.Rent(((count + BlockRows) * groups) + ((M + 1) * count));
             try
             {
                 var scales = rented.AsSpan(0, count * groups);
                 var bias = rented.AsSpan(count * groups, count);
                 var sums = rented.AsSpan((count * groups) + count, M * count);
+                var products = rented.AsSpan((count * groups) + ((M + 1) * count), BlockRows * groups);
                 ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)first * groups), count * groups), scales);
                 if (Bias is null)
                 {
@@ -119,7 +120,7 @@ internal static unsafe class Int8ActivationDriver<TScheme>
                         var total = Int8ActivationLoops.RowBlock<TScheme>(
                             Tier, ref codes, rowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
                             ref *(Activations + ((long)i * Columns)), ref *(ActivationScales + ((long)i * groups)), ref *(OffsetSums + ((long)i * groups)),
-                            Columns, GroupSize, Format);
+                            Columns, GroupSize, Format, products);
                         for (var k = 0; k < Math.Min(BlockRows, count - r); k++)
                         {
                             sums[(i * count) + r + k] = total[k] + bias[r + k];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Rtn.Kernels.Drivers;
@@ -40,14 +41,15 @@ internal static class Int8ActivationLoops
     /// indices, repeated for a short last block), where <paramref name="activations"/> holds the
     /// codes a (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
     /// <paramref name="activationScales"/> the scales d and <paramref name="offsetSums"/>
-    /// <c>Q/2 · Σ a</c> per group.
+    /// <c>Q/2 · Σ a</c> per group. <paramref name="products"/> is room for <c>4 · groups</c>
+    /// floats, the products of the two scales.
     /// </summary>
     public static Vector128<float> RowBlock<TScheme>(
         VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows,
-        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format)
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products)
         where TScheme : struct, IRtnScheme
     {
-        var loop = new RowBlockLoop<TScheme>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format);
+        var loop = new RowBlockLoop<TScheme>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format, products);
         Tiers.Run(tier, ref loop);
         return loop.Totals;
     }
@@ -74,13 +76,16 @@ internal static class Int8ActivationLoops
     }
 
     /// <summary>
-    /// Four rows at one width. For 4 bits a vector of bytes gives the low nibbles (even columns)
-    /// and the high nibbles (odd columns), each against its own half of the activations, in
-    /// separate accumulators: eight independent dot-product chains.
+    /// Four rows at one width, <paramref name="p0"/>..<paramref name="p3"/> the rows' products of
+    /// weight and activation scales. For 4 bits a vector of bytes gives the low nibbles (even
+    /// columns) and the high nibbles (odd columns), each against its own half of the activations,
+    /// in separate accumulators: eight independent dot-product chains. The products are read from
+    /// memory only where a group's sum enters the total, so they hold no registers during the dot
+    /// products: the VEX-encoded vpdpbusd reaches only the first 16, which those chains need.
     /// </summary>
     private static Vector128<float> RowsVectors<TScheme, TWidth, TVector>(
-        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float s0, ref float s1, ref float s2, ref float s3,
-        ref sbyte activations, ref float activationScales, ref float offsetSums, int half, int groups, int g, RtnFormat format, int ahead)
+        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
+        ref sbyte activations, ref float offsetSums, int half, int groups, int g, RtnFormat format, int ahead)
         where TScheme : struct, IRtnScheme
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
@@ -98,9 +103,6 @@ internal static class Int8ActivationLoops
             var start = j * groupBytes;
             var end = start + groupBytes;
             MatVecLoops.Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, start, end);
-            var d = Unsafe.Add(ref activationScales, j);
-            var (w0, w1, w2, w3) = (Unsafe.Add(ref s0, j), Unsafe.Add(ref s1, j), Unsafe.Add(ref s2, j), Unsafe.Add(ref s3, j));
-            var (m0, m1, m2, m3) = (TWidth.Broadcast(w0 * d), TWidth.Broadcast(w1 * d), TWidth.Broadcast(w2 * d), TWidth.Broadcast(w3 * d));
             var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
             for (var chunk = start; chunk < end; chunk += ChunkBytes)
             {
@@ -141,15 +143,42 @@ internal static class Int8ActivationLoops
                     }
                 }
 
-                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i0), offset), m0, t0);
-                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i1), offset), m1, t1);
-                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i2), offset), m2, t2);
-                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i3), offset), m3, t3);
+                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i0), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i1), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i2), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i3), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
                 offset = TWidth.Zero;
             }
         }
 
         return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+    }
+
+    /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups.</summary>
+    private static void ScaleProducts<TWidth, TVector>(ref float scales, ref float activationScales, int groups, ref float products)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        if (groups < TWidth.Count)
+        {
+            for (var j = 0; j < groups; j++)
+            {
+                Unsafe.Add(ref products, j) = Unsafe.Add(ref scales, j) * Unsafe.Add(ref activationScales, j);
+            }
+
+            return;
+        }
+
+        var last = groups - TWidth.Count;
+        for (var j = 0; ; j += TWidth.Count)
+        {
+            j = Math.Min(j, last);
+            TWidth.Store(TWidth.Multiply(TWidth.Load(ref Unsafe.Add(ref scales, j)), TWidth.Load(ref Unsafe.Add(ref activationScales, j))), ref Unsafe.Add(ref products, j));
+            if (j == last)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -167,7 +196,7 @@ internal static class Int8ActivationLoops
 
     private ref struct RowBlockLoop<TScheme>(
         ref byte codes, int rowBytes, ref float scales, int groups, (int R0, int R1, int R2, int R3) rows,
-        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format) : IWidthLoop
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products) : IWidthLoop
         where TScheme : struct, IRtnScheme
     {
         private readonly ref byte codes = ref codes;
@@ -175,17 +204,25 @@ internal static class Int8ActivationLoops
         private readonly ref sbyte activations = ref activations;
         private readonly ref float activationScales = ref activationScales;
         private readonly ref float offsetSums = ref offsetSums;
+        private readonly Span<float> products = products;
 
         /// <summary>The four rows' results.</summary>
         public Vector128<float> Totals { get; private set; }
 
         bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
-        void IWidthLoop.Run<TWidth, TVector>() =>
+        void IWidthLoop.Run<TWidth, TVector>()
+        {
+            ref var p = ref MemoryMarshal.GetReference(products);
+            ScaleProducts<TWidth, TVector>(ref Scales(rows.R0), ref activationScales, groups, ref p);
+            ScaleProducts<TWidth, TVector>(ref Scales(rows.R1), ref activationScales, groups, ref Unsafe.Add(ref p, groups));
+            ScaleProducts<TWidth, TVector>(ref Scales(rows.R2), ref activationScales, groups, ref Unsafe.Add(ref p, 2 * groups));
+            ScaleProducts<TWidth, TVector>(ref Scales(rows.R3), ref activationScales, groups, ref Unsafe.Add(ref p, 3 * groups));
             Totals = RowsVectors<TScheme, TWidth, TVector>(
                 ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
-                ref Scales(rows.R0), ref Scales(rows.R1), ref Scales(rows.R2), ref Scales(rows.R3),
-                ref activations, ref activationScales, ref offsetSums, columns / 2, groups, g, format, MatVecLoops.PrefetchRows * rowBytes);
+                ref p, ref Unsafe.Add(ref p, groups), ref Unsafe.Add(ref p, 2 * groups), ref Unsafe.Add(ref p, 3 * groups),
+                ref activations, ref offsetSums, columns / 2, groups, g, format, MatVecLoops.PrefetchRows * rowBytes);
+        }
 
         void IWidthLoop.RunScalar()
         {
