@@ -80,21 +80,25 @@ internal sealed class ModelComparer(KernelOptions options, long sliceBytes)
         var scale = approximation[quantized.Scale.Name];
         var columns = quantized.Shape.Columns;
         var rowBytes = tensor.ByteLength / quantized.Shape.TotalRows;
+        var slices = RowSlices.Of(quantized.Shape.TotalRows, (long)columns * sizeof(float), sliceBytes).ToArray();
+        var (reference, values) = Buffers(slices, columns);
+        var dense = GC.AllocateUninitializedArray<byte>(checked((int)(slices.Max(s => s.Count) * QuantizedRows.DenseRowBytes(quantized))));
         var error = default(ErrorStatistics);
-        foreach (var (first, count) in RowSlices.Of(quantized.Shape.TotalRows, (long)columns * sizeof(float), sliceBytes))
+        foreach (var (first, count) in slices)
         {
-            byte[] dense;
             try
             {
-                dense = QuantizedRows.Dequantize(quantized, weight, scale, first, count, options);
+                QuantizedRows.Dequantize(quantized, weight, scale, first, count, options, dense);
             }
             catch (ArgumentException e)
             {
                 throw new ToolException($"{weight.File.Path}: tensor '{weight.Tensor.Name}': {Messages.Clean(e)}", e);
             }
 
-            var reference = TensorCodec.ToSingle(file.GetBytes(tensor, first * rowBytes, checked((int)(count * rowBytes))), tensor.DType);
-            error = error.Including(reference, TensorCodec.ToSingle(dense, quantized.Scale.DType), reference.Length, columns);
+            var length = checked(count * columns);
+            TensorCodec.ToSingle(file.GetBytes(tensor, first * rowBytes, checked((int)(count * rowBytes))), tensor.DType, reference);
+            TensorCodec.ToSingle(dense.AsSpan(0, checked((int)(count * QuantizedRows.DenseRowBytes(quantized)))), quantized.Scale.DType, values);
+            error = error.Including(reference, values, length, columns);
         }
 
         return new TensorComparison(tensor.Name, [.. tensor.Shape], quantized.Storage, error);
@@ -112,17 +116,26 @@ internal sealed class ModelComparer(KernelOptions options, long sliceBytes)
         // Rows, as for a quantized weight, so a dequantized copy measures exactly as its codes do.
         var unit = tensor.Shape.Length >= 2 ? checked((int)Math.Max(1, tensor.Shape[^1])) : FlatUnit;
         var (referenceBytes, otherBytes) = (tensor.DType.BitSize() / 8, other.Tensor.DType.BitSize() / 8);
+        var slices = RowSlices.Of((tensor.ElementCount + unit - 1) / unit, (long)unit * sizeof(float), sliceBytes).ToArray();
+        var (reference, values) = Buffers(slices, unit);
         var error = default(ErrorStatistics);
-        foreach (var (first, count) in RowSlices.Of((tensor.ElementCount + unit - 1) / unit, (long)unit * sizeof(float), sliceBytes))
+        foreach (var (first, count) in slices)
         {
             var start = first * unit;
-            var length = checked((int)Math.Min(tensor.ElementCount - start, (long)count * unit));
-            var reference = TensorCodec.ToSingle(file.GetBytes(tensor, start * referenceBytes, length * referenceBytes), tensor.DType);
-            var values = TensorCodec.ToSingle(other.File.GetBytes(other.Tensor, start * otherBytes, length * otherBytes), other.Tensor.DType);
+            var length = (int)Math.Min(tensor.ElementCount - start, (long)count * unit);
+            TensorCodec.ToSingle(file.GetBytes(tensor, start * referenceBytes, checked(length * referenceBytes)), tensor.DType, reference);
+            TensorCodec.ToSingle(other.File.GetBytes(other.Tensor, start * otherBytes, checked(length * otherBytes)), other.Tensor.DType, values);
             error = error.Including(reference, values, length, unit);
         }
 
         return new TensorComparison(tensor.Name, [.. tensor.Shape], other.Tensor.DType.HeaderName(), error);
+    }
+
+    /// <summary>Both sides' values of the largest slice, widened to fp32: allocated once per tensor.</summary>
+    private static (float[] Reference, float[] Approximation) Buffers((long First, int Count)[] slices, int unitLength)
+    {
+        var length = checked(slices.Select(s => s.Count).DefaultIfEmpty().Max() * unitLength);
+        return (GC.AllocateUninitializedArray<float>(length), GC.AllocateUninitializedArray<float>(length));
     }
 
     /// <summary>Whether two tensors of the same size hold the same bytes, read a slice at a time.</summary>

@@ -8,23 +8,28 @@ namespace Rtn.Cli.Pipeline.Formats;
 /// </summary>
 internal static class QuantizedRows
 {
+    /// <summary>Dense bytes per row, in the scales' dtype.</summary>
+    public static long DenseRowBytes(QuantizedTensor layout) => (long)layout.Shape.Columns * layout.Scale.DType.BitSize() / 8;
+
     /// <summary>
-    /// The dense bytes, in the scales' dtype, of rows <c>[first, first + count)</c> (counting over
-    /// the experts) of <paramref name="layout"/>, from its codes in <paramref name="weight"/> and
-    /// its scales in <paramref name="scale"/>. At 4 bits two rows share the <c>rtn</c> format's
-    /// bytes, so there <paramref name="first"/> and <paramref name="count"/> are even.
+    /// Writes the dense bytes, in the scales' dtype, of rows <c>[first, first + count)</c> (counting
+    /// over the experts) of <paramref name="layout"/> to the start of <paramref name="destination"/>,
+    /// from its codes in <paramref name="weight"/> and its scales in <paramref name="scale"/>. At 4
+    /// bits two rows share the <c>rtn</c> format's bytes, so there <paramref name="first"/> and
+    /// <paramref name="count"/> are even.
     /// </summary>
-    public static byte[] Dequantize(QuantizedTensor layout, CheckpointTensor weight, CheckpointTensor scale, long first, int count, KernelOptions options)
+    public static void Dequantize(QuantizedTensor layout, CheckpointTensor weight, CheckpointTensor scale, long first, int count, KernelOptions options, Span<byte> destination)
     {
         var shape = layout.Shape;
         var (packedRowBytes, scaleRowBytes) = (layout.Weight.ByteLength / shape.TotalRows, layout.Scale.ByteLength / shape.TotalRows);
-        return TensorCodec.Dequantize(
+        TensorCodec.Dequantize(
             layout.Codes(weight.File.GetBytes(weight.Tensor, first * packedRowBytes, checked((int)(count * packedRowBytes))), count),
             scale.File.GetBytes(scale.Tensor, first * scaleRowBytes, checked((int)(count * scaleRowBytes))),
             layout.Scale.DType,
             WeightShape.Matrix(count, shape.Columns),
             layout.Config,
             layout.Format,
-            options);
+            options,
+            destination);
     }
 }

@@ -15,13 +15,14 @@ internal sealed class DequantizeJob(CheckpointTensor weight, CheckpointTensor sc
 
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        var shape = layout.Shape;
-        var denseRowBytes = (long)shape.Columns * layout.Scale.DType.BitSize() / 8;
-        foreach (var (first, count) in RowSlices.Of(shape.TotalRows, denseRowBytes))
+        var rowBytes = QuantizedRows.DenseRowBytes(layout);
+        var slices = RowSlices.Of(layout.Shape.TotalRows, rowBytes).ToArray();
+        var dense = GC.AllocateUninitializedArray<byte>(checked((int)(slices.Max(s => s.Count) * rowBytes)));
+        foreach (var (first, count) in slices)
         {
             cancellation.ThrowIfCancellationRequested();
-            var dense = QuantizedRows.Dequantize(layout, weight, scale, first, count, options);
-            writer.WriteChunk(layout.Name, dense);
+            QuantizedRows.Dequantize(layout, weight, scale, first, count, options, dense);
+            writer.WriteChunk(layout.Name, dense.AsSpan(0, (int)(count * rowBytes)));
         }
     }
 }
