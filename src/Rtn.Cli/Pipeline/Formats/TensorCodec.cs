@@ -85,8 +85,8 @@ internal static class TensorCodec
         where T : unmanaged
     {
         var slice = WeightShape.Matrix(rows, shape.Columns);
-        var packed = GC.AllocateUninitializedArray<byte>(QuantizedWeight.PackedLength(config.Bits, slice));
-        var scales = ElementBuffer<T>(QuantizedWeight.ScaleCount(config, slice));
+        var packed = GC.AllocateUninitializedArray<byte>(checked((int)QuantizedWeight.PackedLength(config.Bits, slice)));
+        var scales = ElementBuffer<T>(checked((int)QuantizedWeight.ScaleCount(config, slice)));
         var weights = MemoryMarshal.Cast<byte, T>(data);
         RtnKernels.For(config).Quantize(weights, rows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
         FiniteResults.Ensure(weights, shape, firstRow, rows, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), config, format);
