@@ -82,7 +82,8 @@ internal sealed class ModelComparer(KernelOptions options, long sliceBytes)
         var rowBytes = tensor.ByteLength / quantized.Shape.TotalRows;
         var slices = RowSlices.Of(quantized.Shape.TotalRows, (long)columns * sizeof(float), sliceBytes).ToArray();
         var (reference, values) = Buffers(slices, columns);
-        var dense = GC.AllocateUninitializedArray<byte>(checked((int)(slices.Max(s => s.Count) * QuantizedRows.DenseRowBytes(quantized))));
+        var denseRowBytes = QuantizedRows.DenseRowBytes(quantized);
+        var dense = GC.AllocateUninitializedArray<byte>(checked((int)(slices.Max(s => s.Count) * denseRowBytes)));
         var error = default(ErrorStatistics);
         foreach (var (first, count) in slices)
         {
@@ -97,7 +98,7 @@ internal sealed class ModelComparer(KernelOptions options, long sliceBytes)
 
             var length = checked(count * columns);
             TensorCodec.ToSingle(file.GetBytes(tensor, first * rowBytes, checked((int)(count * rowBytes))), tensor.DType, reference);
-            TensorCodec.ToSingle(dense.AsSpan(0, checked((int)(count * QuantizedRows.DenseRowBytes(quantized)))), quantized.Scale.DType, values);
+            TensorCodec.ToSingle(dense.AsSpan(0, (int)(count * denseRowBytes)), quantized.Scale.DType, values);
             error = error.Including(reference, values, length, columns);
         }
 
