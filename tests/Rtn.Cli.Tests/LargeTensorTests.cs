@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -7,7 +9,7 @@ using Rtn.Safetensors;
 
 namespace Rtn.Cli.Tests;
 
-/// <summary>Tensors go through the kernels in slices of rows: any slice size gives the reference's bytes, and a tensor above 2 GiB quantizes and dequantizes.</summary>
+/// <summary>Tensors go through the kernels in slices of rows: any slice size gives the reference's bytes, and a tensor above 2 GiB quantizes, dequantizes and evaluates.</summary>
 public class LargeTensorTests
 {
     [Property(MaxTest = 40)]
@@ -71,10 +73,11 @@ public class LargeTensorTests
     /// <summary>
     /// A BF16 expert stack [4, 16896, 16384] (2.06 GiB, more than a span holds), written on the
     /// fly, quantized to int4 and dequantized; rows on both sides of the 2 GiB mark, and the first
-    /// and last rows, are checked against the reference. Everything is deleted afterwards.
+    /// and last rows, are checked against the reference, and <c>eval</c> measures the quantized
+    /// file and the dequantized one alike. Everything is deleted afterwards.
     /// </summary>
     [Fact]
-    public void QuantizeAndDequantize_TensorAbove2GiB_StreamsThroughInSlices()
+    public void QuantizeDequantizeAndEval_TensorAbove2GiB_StreamThroughInSlices()
     {
         using var temp = new TempFolder();
         const int Experts = 4, Rows = 16896, Columns = 16384;
@@ -101,7 +104,15 @@ public class LargeTensorTests
             MemoryMarshal.Cast<byte, BFloat16>(dequantized.GetBytes(dequantized[Name], first * Columns * 2, 2 * Columns * 2)).ToArray()
                 .ShouldBe(RtnReference.Dequantize(expected), $"dequantized rows {first}, {first + 1}");
         }
+
+        var evaluated = ToolRun.Of("eval", temp["model.safetensors"], temp["q.safetensors"]).ShouldSucceed();
+        var sqnr = double.Parse(Regex.Match(evaluated.Output, @"gate_up_proj\.weight\s+\[4, 16896, 16384\]\s+Q4G128 signed\s+(\d+\.\d+)\s").Groups[1].Value, CultureInfo.InvariantCulture);
+        sqnr.ShouldBeInRange(15, 25, "int4 on uniform values keeps about 20 dB");
+        Totals(ToolRun.Of("eval", temp["model.safetensors"], temp["d.safetensors"]).ShouldSucceed().Output).ShouldBe(Totals(evaluated.Output));
     }
+
+    private static string Totals(string output) =>
+        string.Join(' ', output.Split('\n').Single(line => line.StartsWith("all ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Writes one BF16 stack from a buffer of an odd number of values, so consecutive rows differ.</summary>
     private static void WriteLargeStack(string path, string name, int experts, int rows, int columns)

@@ -43,10 +43,14 @@ public readonly record struct WeightShape
     /// <summary>Rows across all experts, <c>E·R</c>: quantization treats a stack as its rows laid end to end.</summary>
     public int TotalRows => Experts * Rows;
 
-    /// <summary>Number of weights, <c>E·R·C</c>.</summary>
-    public int ElementCount => checked(Experts * Rows * Columns);
+    /// <summary>Number of weights, <c>E·R·C</c>, as the length of one array or span holding them all.</summary>
+    /// <exception cref="InvalidOperationException">The weight has more values than one array holds; the message names the shape (count with <see cref="LongElementCount"/>).</exception>
+    public int ElementCount => LongElementCount <= Array.MaxLength
+        ? (int)LongElementCount
+        : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+            $"Weight {this} has {LongElementCount} values, more than one array holds ({Array.MaxLength}); hold it in slices of rows or one expert at a time."));
 
-    /// <summary>Number of values, for weights of any size (above 2³¹ values <see cref="ElementCount"/> overflows).</summary>
+    /// <summary>Number of values, <c>E·R·C</c>, for weights of any size.</summary>
     public long LongElementCount => (long)Experts * Rows * Columns;
 
     /// <summary>A 2-D weight <c>[rows, columns]</c>.</summary>

@@ -6,14 +6,30 @@ namespace Rtn;
 /// </summary>
 public static class QuantizedWeight
 {
-    /// <summary>Bytes of packed codes at <paramref name="bits"/> bits: one per weight at 8, one per two at 4.</summary>
-    public static int PackedLength(int bits, WeightShape shape) => bits == 4 ? shape.ElementCount / 2 : shape.ElementCount;
+    /// <summary>Bytes of packed codes at <paramref name="bits"/> bits: one per weight at 8, one per two at 4 (counted in 64 bits: a stack may pack to more than one array holds).</summary>
+    public static long PackedLength(int bits, WeightShape shape) => bits == 4 ? shape.LongElementCount / 2 : shape.LongElementCount;
 
-    /// <summary>Number of scales: one per group, <c>E·R·C/g</c>.</summary>
-    public static int ScaleCount(RtnConfig config, WeightShape shape)
+    /// <summary>Number of scales: one per group, <c>E·R·C/g</c> (counted in 64 bits).</summary>
+    public static long ScaleCount(RtnConfig config, WeightShape shape)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return shape.TotalRows * (shape.Columns / config.GroupSizeFor(shape.Columns));
+        return (long)shape.TotalRows * (shape.Columns / config.GroupSizeFor(shape.Columns));
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="shape"/>'s codes and scales each fit one array, as
+    /// <see cref="QuantizedWeight{T}"/> holds them; a larger weight is held one expert (or one
+    /// slice of rows) at a time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The codes or the scales need more than <see cref="Array.MaxLength"/> elements; the message names the shape and both sizes.</exception>
+    public static void EnsureFitsOneArray(RtnConfig config, WeightShape shape)
+    {
+        var (packed, scales) = (PackedLength(config.Bits, shape), ScaleCount(config, shape));
+        if (packed > Array.MaxLength || scales > Array.MaxLength)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Weight {shape} at {config.Bits} bits packs to {packed} bytes of codes and {scales} scales, more than one array holds ({Array.MaxLength}); hold it one expert, or one slice of rows, at a time."));
+        }
     }
 
     /// <summary>vLLM's packed tensor shape: <c>[R/2, C]</c> for 4 bits, <c>[R, C]</c> for 8, with a leading <c>E</c> for stacks.</summary>
@@ -50,6 +66,7 @@ public sealed class QuantizedWeight<T>
         ArgumentNullException.ThrowIfNull(scales);
         Precision<T>.EnsureSupported();
         GroupSize = config.Validate(shape);
+        QuantizedWeight.EnsureFitsOneArray(config, shape);
         (Config, Format, Shape, Packed, Scales) = (config, format, shape, packed, scales);
 
         var packedLength = QuantizedWeight.PackedLength(config.Bits, shape);
@@ -97,5 +114,5 @@ public sealed class QuantizedWeight<T>
     public long[] ScaleShape => QuantizedWeight.ScaleShapeOf(Config, Shape);
 
     /// <summary>Bytes needed for <paramref name="shape"/>'s codes at <paramref name="bits"/> bits (<see cref="QuantizedWeight.PackedLength"/>).</summary>
-    public static int PackedLength(int bits, WeightShape shape) => QuantizedWeight.PackedLength(bits, shape);
+    public static long PackedLength(int bits, WeightShape shape) => QuantizedWeight.PackedLength(bits, shape);
 }

@@ -17,9 +17,9 @@ public static class KernelArguments
         Precision<T>.EnsureSupported();
         var shape = WeightShape.Matrix(rows, columns);
         var g = config.Validate(shape);
-        Require(weightLength, shape.ElementCount, "weights", shape);
-        Require(packedLength, QuantizedWeight<T>.PackedLength(config.Bits, shape), "packed", shape);
-        Require(scaleLength, shape.ElementCount / g, "scales", shape);
+        Require(weightLength, shape.LongElementCount, "weights", shape);
+        Require(packedLength, QuantizedWeight.PackedLength(config.Bits, shape), "packed", shape);
+        Require(scaleLength, QuantizedWeight.ScaleCount(config, shape), "scales", shape);
         return g;
     }
 

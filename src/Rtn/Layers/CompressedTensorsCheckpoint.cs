@@ -62,6 +62,7 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
     /// </summary>
     /// <param name="modules">Module names without <c>.weight</c>, e.g. <c>model.layers.0.self_attn.q_proj</c>.</param>
     /// <exception cref="FormatException">A module is not quantized, its tensors are malformed, or the modules disagree; the message names the tensor.</exception>
+    /// <exception cref="ArgumentException">The layer's codes or scales need more than one array holds; the message names the shape.</exception>
     public RtnLinear<T> LoadLinear<T>(params string[] modules)
         where T : unmanaged
     {
@@ -71,7 +72,7 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
         var layer = new RtnLinear<T>(parts[0].Shape.Columns, [.. parts.Select(p => p.Shape.Rows)], parts[0].Config, RtnFormat.Offset, hasBias, string.Join("+", modules));
         for (var i = 0; i < parts.Length; i++)
         {
-            layer.LoadQuantizedPartition(i, parts[i].Codes, RtnFormat.Offset, parts[i].Scales);
+            layer.LoadQuantizedPartition(i, parts[i].Codes(0, parts[i].Shape.Rows), RtnFormat.Offset, parts[i].Scales<T>(0, parts[i].Shape.Rows));
             if (hasBias)
             {
                 layer.LoadBias(i, Values<T>(biases[i]!.Value, modules[i] + BiasSuffix));
@@ -81,17 +82,21 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
         return layer;
     }
 
-    /// <summary>A stack of experts <c>[E, N, K]</c> from one module (e.g. <c>model.layers.0.mlp.experts.w13</c>).</summary>
+    /// <summary>
+    /// A stack of experts <c>[E, N, K]</c> from one module (e.g. <c>model.layers.0.mlp.experts.w13</c>),
+    /// read one expert at a time: the stack may be larger than one array holds, as long as each expert fits one.
+    /// </summary>
     /// <exception cref="FormatException">The module is not a quantized stack, or its tensors are malformed; the message names the tensor.</exception>
+    /// <exception cref="ArgumentException">One expert's codes or scales need more than one array holds; the message names the shape.</exception>
     public RtnExpertLinear<T> LoadExperts<T>(string module)
         where T : unmanaged
     {
         var part = Describe<T>([module], stack: true)[0];
         var layer = new RtnExpertLinear<T>(part.Shape.Experts, part.Shape.Columns, part.Shape.Rows, part.Config, RtnFormat.Offset, module);
-        var (codesPerExpert, scalesPerExpert) = (part.Codes.Length / part.Shape.Experts, part.Scales.Length / part.Shape.Experts);
         for (var e = 0; e < part.Shape.Experts; e++)
         {
-            layer.LoadQuantizedPartition(e, 0, part.Codes.AsSpan(e * codesPerExpert, codesPerExpert), RtnFormat.Offset, part.Scales.AsSpan(e * scalesPerExpert, scalesPerExpert));
+            var firstRow = (long)e * part.Shape.Rows;
+            layer.LoadQuantizedPartition(e, 0, part.Codes(firstRow, part.Shape.Rows), RtnFormat.Offset, part.Scales<T>(firstRow, part.Shape.Rows));
         }
 
         return layer;
@@ -100,7 +105,7 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
     /// <inheritdoc/>
     public void Dispose() => Tensors.Dispose();
 
-    private (WeightShape Shape, RtnConfig Config, byte[] Codes, T[] Scales)[] Describe<T>(string[] modules, bool stack)
+    private StoredWeight[] Describe<T>(string[] modules, bool stack)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(modules);
@@ -109,7 +114,7 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
             throw new ArgumentException("Name at least one module.", nameof(modules));
         }
 
-        var parts = new (WeightShape Shape, RtnConfig Config, byte[] Codes, T[] Scales)[modules.Length];
+        var parts = new StoredWeight[modules.Length];
         for (var i = 0; i < modules.Length; i++)
         {
             var module = modules[i];
@@ -130,8 +135,8 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
                     $"{packed.File.Path}: module '{module}' is {config.Name} with {weightShape.Columns} input columns, but '{modules[0]}' is {parts[0].Config.Name} with {parts[0].Shape.Columns}; fused partitions must share one scheme.");
             }
 
-            var codes = PackedWords.ToOffsetCodes(packed.GetBytes(), weightShape.TotalRows, weightShape.Columns, config.Bits);
-            parts[i] = (weightShape, config, codes, Values<T>(scale, scale.Tensor.Name));
+            RequireElementType<T>(scale, scale.Tensor.Name);
+            parts[i] = new StoredWeight(weightShape, config, packed, scale);
         }
 
         return parts;
@@ -143,12 +148,36 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
     private static T[] Values<T>(CheckpointTensor tensor, string name)
         where T : unmanaged
     {
+        RequireElementType<T>(tensor, name);
+        return MemoryMarshal.Cast<byte, T>(tensor.GetBytes()).ToArray();
+    }
+
+    private static void RequireElementType<T>(CheckpointTensor tensor, string name)
+        where T : unmanaged
+    {
         var expected = typeof(T) == typeof(float) ? SafetensorsDType.F32 : typeof(T) == typeof(Half) ? SafetensorsDType.F16 : SafetensorsDType.BF16;
         if (tensor.Tensor.DType != expected)
         {
             throw new FormatException($"{tensor.File.Path}: '{name}' is {tensor.Tensor.DType.HeaderName()}, but the layer's element type {typeof(T).Name} needs {expected.HeaderName()}.");
         }
+    }
 
-        return MemoryMarshal.Cast<byte, T>(tensor.GetBytes()).ToArray();
+    /// <summary>A quantized module's shape, scheme and stored tensors, read a range of rows at a time.</summary>
+    private readonly record struct StoredWeight(WeightShape Shape, RtnConfig Config, CheckpointTensor Packed, CheckpointTensor Scale)
+    {
+        /// <summary>Rows <c>[firstRow, firstRow + rows)</c> (counting over the experts) of the codes, in the offset layout.</summary>
+        public byte[] Codes(long firstRow, int rows)
+        {
+            var rowBytes = Packed.Tensor.ByteLength / Shape.TotalRows;
+            return PackedWords.ToOffsetCodes(Packed.File.GetBytes(Packed.Tensor, firstRow * rowBytes, checked((int)(rows * rowBytes))), rows, Shape.Columns, Config.Bits);
+        }
+
+        /// <summary>The scales of the same rows, a view of the file.</summary>
+        public ReadOnlySpan<T> Scales<T>(long firstRow, int rows)
+            where T : unmanaged
+        {
+            var rowBytes = Scale.Tensor.ByteLength / Shape.TotalRows;
+            return MemoryMarshal.Cast<byte, T>(Scale.File.GetBytes(Scale.Tensor, firstRow * rowBytes, checked((int)(rows * rowBytes))));
+        }
     }
 }

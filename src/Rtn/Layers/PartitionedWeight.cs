@@ -6,7 +6,9 @@ namespace Rtn.Layers;
 /// The packed codes and scales behind a quantized layer, filled one full-precision matrix at a
 /// time: output partitions (the logical matrices of a fused layer such as QKV or gate/up) for
 /// each expert. Every load quantizes straight from the caller's span into the packed arrays,
-/// so no full-precision copy of the layer ever exists.
+/// so no full-precision copy of the layer ever exists. Each expert's matrix has arrays of its
+/// own, so a stack larger than one array (a fused MoE stack of tens of GB) loads as long as
+/// each expert fits one.
 /// </summary>
 internal sealed class PartitionedWeight<T>
     where T : unmanaged
@@ -14,6 +16,7 @@ internal sealed class PartitionedWeight<T>
     private readonly int[] partitionStarts;
     private readonly bool[] loaded;
     private readonly IRtnKernels kernels;
+    private readonly QuantizedWeight<T>[] experts;
 
     public PartitionedWeight(string name, RtnConfig config, RtnFormat format, int experts, bool isStack, int inputSize, IReadOnlyList<int> outputPartitions)
     {
@@ -54,23 +57,26 @@ internal sealed class PartitionedWeight<T>
         }
 
         OutputSize = partitionStarts[^1];
-        var shape = isStack ? WeightShape.Stack(experts, OutputSize, inputSize) : WeightShape.Matrix(OutputSize, inputSize);
+        var matrix = WeightShape.Matrix(OutputSize, inputSize);
         try
         {
-            config.Validate(shape);
+            Shape = isStack ? WeightShape.Stack(experts, OutputSize, inputSize) : matrix;
+            config.Validate(Shape);
+            QuantizedWeight.EnsureFitsOneArray(config, matrix);
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"Layer {name}: {e.Message}", nameof(inputSize), e);
+            throw new ArgumentException($"Layer {name}{(isStack ? " (each expert)" : string.Empty)}: {e.Message}", nameof(inputSize), e);
         }
 
-        var groupSize = config.GroupSizeFor(inputSize);
-        Weight = new QuantizedWeight<T>(
-            config,
-            format,
-            shape,
-            new byte[QuantizedWeight<T>.PackedLength(config.Bits, shape)],
-            new T[shape.TotalRows * (inputSize / groupSize)]);
+        this.experts = new QuantizedWeight<T>[experts];
+        for (var e = 0; e < experts; e++)
+        {
+            this.experts[e] = new QuantizedWeight<T>(
+                config, format, matrix, new byte[QuantizedWeight.PackedLength(config.Bits, matrix)], new T[QuantizedWeight.ScaleCount(config, matrix)]);
+        }
+
+        (Config, Format) = (config, format);
         loaded = new bool[experts * outputPartitions.Count];
         kernels = RtnKernels.For(config);
         PartitionSizes = [.. outputPartitions];
@@ -78,11 +84,16 @@ internal sealed class PartitionedWeight<T>
 
     public string Name { get; }
 
-    public QuantizedWeight<T> Weight { get; }
+    /// <summary>The whole weight's shape: <c>[R, C]</c>, or <c>[E, R, C]</c> for a stack.</summary>
+    public WeightShape Shape { get; }
+
+    public RtnConfig Config { get; }
+
+    public RtnFormat Format { get; }
 
     public int OutputSize { get; }
 
-    public int InputSize => Weight.Shape.Columns;
+    public int InputSize => Shape.Columns;
 
     public IReadOnlyList<int> PartitionSizes { get; }
 
@@ -106,11 +117,12 @@ internal sealed class PartitionedWeight<T>
                 nameof(weights));
         }
 
-        var firstRow = (expert * OutputSize) + start;
         try
         {
-            kernels.Quantize(weights, rows, columns, PackedRows(firstRow, rows), ScaleRows(firstRow, rows), Weight.Format, Options);
-            FiniteResults.Ensure(weights, Weight.Shape, firstRow, rows, PackedRows(firstRow, rows), ScaleRows(firstRow, rows), Weight.Config, Weight.Format);
+            var packed = PackedRows(expert, start, rows);
+            var scales = ScaleRows(expert, start, rows);
+            kernels.Quantize(weights, rows, columns, packed, scales, Format, Options);
+            FiniteResults.Ensure(weights, Shape, ((long)expert * OutputSize) + start, rows, packed, scales, Config, Format);
         }
         catch (ArgumentException e)
         {
@@ -131,9 +143,8 @@ internal sealed class PartitionedWeight<T>
     {
         CheckExpert(expert);
         var (start, rows) = PartitionRows(partition);
-        var firstRow = (expert * OutputSize) + start;
-        var packed = PackedRows(firstRow, rows);
-        var scaleRows = ScaleRows(firstRow, rows);
+        var packed = PackedRows(expert, start, rows);
+        var scaleRows = ScaleRows(expert, start, rows);
         if (codes.Length != packed.Length || scales.Length != scaleRows.Length)
         {
             throw new ArgumentException(
@@ -142,9 +153,9 @@ internal sealed class PartitionedWeight<T>
         }
 
         codes.CopyTo(packed);
-        if (codesFormat != Weight.Format)
+        if (codesFormat != Format)
         {
-            var flip = Weight.Config.Bits == 4 ? (byte)0x88 : (byte)0x80;
+            var flip = Config.Bits == 4 ? (byte)0x88 : (byte)0x80;
             for (var i = 0; i < packed.Length; i++)
             {
                 packed[i] ^= flip;
@@ -184,8 +195,40 @@ internal sealed class PartitionedWeight<T>
             }
         }
 
-        var firstRow = expert * OutputSize;
-        kernels.MatMul(x, m, PackedRows(firstRow, OutputSize), ScaleRows(firstRow, OutputSize), OutputSize, InputSize, bias, y, Weight.Format, Options);
+        kernels.MatMul(x, m, experts[expert].Packed, experts[expert].Scales, OutputSize, InputSize, bias, y, Format, Options);
+    }
+
+    /// <summary>Expert <paramref name="expert"/>'s quantized matrix <c>[R, C]</c>: the arrays the layer loads into and computes with.</summary>
+    public QuantizedWeight<T> ExpertWeight(int expert)
+    {
+        CheckExpert(expert);
+        return experts[expert];
+    }
+
+    /// <summary>The whole weight in one pair of arrays: the matrix itself, or for a stack a copy of every expert's, end to end.</summary>
+    /// <exception cref="InvalidOperationException">The stack needs more than one array holds; the message names the shape.</exception>
+    public QuantizedWeight<T> Whole()
+    {
+        if (!Shape.IsStack)
+        {
+            return experts[0];
+        }
+
+        var (packedLength, scaleCount) = (QuantizedWeight.PackedLength(Config.Bits, Shape), QuantizedWeight.ScaleCount(Config, Shape));
+        if (packedLength > Array.MaxLength || scaleCount > Array.MaxLength)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Layer {Name}'s stack {Shape} packs to {packedLength} bytes of codes and {scaleCount} scales, more than one array holds ({Array.MaxLength}); read it one expert at a time."));
+        }
+
+        var (packed, scales) = (new byte[packedLength], new T[scaleCount]);
+        for (var e = 0; e < experts.Length; e++)
+        {
+            experts[e].Packed.CopyTo(packed, e * experts[e].Packed.Length);
+            experts[e].Scales.CopyTo(scales, e * experts[e].Scales.Length);
+        }
+
+        return new QuantizedWeight<T>(Config, Format, Shape, packed, scales);
     }
 
     private string Describe(int expert, int partition) =>
@@ -193,10 +236,10 @@ internal sealed class PartitionedWeight<T>
 
     private void CheckExpert(int expert)
     {
-        if ((uint)expert >= (uint)Weight.Shape.Experts)
+        if ((uint)expert >= (uint)Shape.Experts)
         {
             throw new ArgumentOutOfRangeException(nameof(expert), expert,
-                $"Layer {Name} has {Weight.Shape.Experts} experts, so expert {expert} does not exist.");
+                $"Layer {Name} has {Shape.Experts} experts, so expert {expert} does not exist.");
         }
     }
 
@@ -210,16 +253,19 @@ internal sealed class PartitionedWeight<T>
     }
 
     private string ExpertPrefix(int expert) =>
-        Weight.Shape.IsStack ? string.Create(CultureInfo.InvariantCulture, $"expert {expert} ") : string.Empty;
+        Shape.IsStack ? string.Create(CultureInfo.InvariantCulture, $"expert {expert} ") : string.Empty;
 
-    private Span<byte> PackedRows(int firstRow, int rows)
+    private Span<byte> PackedRows(int expert, int firstRow, int rows)
     {
         // Rows of C codes; at 4 bits two codes share a byte and row counts are even, so a row
         // range starts on a byte boundary.
-        var bytesPerRow = (long)InputSize * Weight.Config.Bits / 8;
-        return Weight.Packed.AsSpan(checked((int)(firstRow * bytesPerRow)), checked((int)(rows * bytesPerRow)));
+        var bytesPerRow = (long)InputSize * Config.Bits / 8;
+        return experts[expert].Packed.AsSpan(checked((int)(firstRow * bytesPerRow)), checked((int)(rows * bytesPerRow)));
     }
 
-    private Span<T> ScaleRows(int firstRow, int rows) =>
-        Weight.Scales.AsSpan(firstRow * Weight.GroupsPerRow, rows * Weight.GroupsPerRow);
+    private Span<T> ScaleRows(int expert, int firstRow, int rows)
+    {
+        var groups = experts[expert].GroupsPerRow;
+        return experts[expert].Scales.AsSpan(checked(firstRow * groups), checked(rows * groups));
+    }
 }

@@ -4,7 +4,9 @@ namespace Rtn.Layers;
 /// The weights of a mixture-of-experts layer, a stack <c>[E, R, C]</c> of linear maps quantized
 /// as they are loaded: each expert's matrix is quantized on its own, exactly as a 2-D weight,
 /// and a fused stack (vLLM's <c>w13</c>, gate and up) keeps several output partitions per expert.
-/// <see cref="Forward"/> runs one expert; routing tokens to experts is the caller's.
+/// <see cref="Forward"/> runs one expert; routing tokens to experts is the caller's. Each
+/// expert's codes and scales are arrays of their own, so the stack may be larger than one
+/// array holds (a fused stack of tens of GB) as long as each expert fits one.
 /// </summary>
 /// <typeparam name="T">The activation and scale type: <see cref="float"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
 public sealed class RtnExpertLinear<T>
@@ -38,7 +40,7 @@ public sealed class RtnExpertLinear<T>
     public string Name => weight.Name;
 
     /// <summary>Number of experts, <c>E</c>.</summary>
-    public int Experts => weight.Weight.Shape.Experts;
+    public int Experts => weight.Shape.Experts;
 
     /// <summary>Input features, <c>C</c>.</summary>
     public int InputSize => weight.InputSize;
@@ -50,13 +52,20 @@ public sealed class RtnExpertLinear<T>
     public IReadOnlyList<int> OutputPartitions => weight.PartitionSizes;
 
     /// <summary>Bits and group size.</summary>
-    public RtnConfig Config => weight.Weight.Config;
+    public RtnConfig Config => weight.Config;
 
     /// <summary>The byte layout of the packed weight.</summary>
-    public RtnFormat Format => weight.Weight.Format;
+    public RtnFormat Format => weight.Format;
 
-    /// <summary>The quantized stack <c>[E, R, C]</c>, with vLLM's shapes <c>[E, R/2, C]</c> (4 bits) and <c>[E, R, C/g]</c> for scales.</summary>
-    public QuantizedWeight<T> Weight => weight.Weight;
+    /// <summary>
+    /// The quantized stack <c>[E, R, C]</c>, with vLLM's shapes <c>[E, R/2, C]</c> (4 bits) and
+    /// <c>[E, R, C/g]</c> for scales: a copy of every expert's codes and scales, end to end.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The stack needs more than one array holds (each expert has its own); read it with <see cref="ExpertWeight"/>.</exception>
+    public QuantizedWeight<T> Weight => weight.Whole();
+
+    /// <summary>Expert <paramref name="expert"/>'s quantized matrix <c>[R, C]</c>, as the layer holds and computes with it.</summary>
+    public QuantizedWeight<T> ExpertWeight(int expert) => weight.ExpertWeight(expert);
 
     /// <summary>How kernel calls run (SIMD tier, threads); results never depend on it.</summary>
     public KernelOptions Options

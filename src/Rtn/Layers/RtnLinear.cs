@@ -54,16 +54,16 @@ public sealed class RtnLinear<T>
     public IReadOnlyList<int> OutputPartitions => weight.PartitionSizes;
 
     /// <summary>Bits and group size.</summary>
-    public RtnConfig Config => weight.Weight.Config;
+    public RtnConfig Config => weight.Config;
 
     /// <summary>The byte layout of the packed weight.</summary>
-    public RtnFormat Format => weight.Weight.Format;
+    public RtnFormat Format => weight.Format;
 
     /// <summary>
     /// The quantized weight, <c>[R, C]</c>: vLLM's packed shape <see cref="QuantizedWeight{T}.PackedShape"/>
     /// and scale shape <see cref="QuantizedWeight{T}.ScaleShape"/>. Rows of partitions not loaded yet are zero.
     /// </summary>
-    public QuantizedWeight<T> Weight => weight.Weight;
+    public QuantizedWeight<T> Weight => weight.Whole();
 
     /// <summary>The bias, one value per output row, or null when the layer has none.</summary>
     public ReadOnlySpan<T> Bias => bias;

@@ -90,7 +90,7 @@ public class QuantizeProperties
             var whole = RtnReference.Quantize<T>(values, shape, weight.Config);
             var slice = WeightShape.Matrix(shape.Rows, shape.Columns);
             var sliceValues = slice.ElementCount;
-            var sliceBytes = QuantizedWeight<T>.PackedLength(weight.Config.Bits, slice);
+            var sliceBytes = (int)QuantizedWeight<T>.PackedLength(weight.Config.Bits, slice);
             var sliceScales = whole.Scales.Length / shape.Experts;
             for (var e = 0; e < shape.Experts; e++)
             {

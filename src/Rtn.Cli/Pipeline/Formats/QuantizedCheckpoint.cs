@@ -13,6 +13,9 @@ namespace Rtn.Cli.Pipeline.Formats;
 /// </summary>
 internal static class QuantizedCheckpoint
 {
+    /// <summary>MLX groups whose scales and biases are checked at a time.</summary>
+    private const int CheckedGroups = 1 << 20;
+
     /// <summary>The save format of <paramref name="checkpoint"/>, or null when nothing in it is quantized.</summary>
     /// <exception cref="ToolException">The metadata or config names an unknown format; the message names the file.</exception>
     public static SaveFormat? Detect(SafetensorsCheckpoint checkpoint, string inputPath)
@@ -140,15 +143,22 @@ internal static class QuantizedCheckpoint
             throw new ToolException(Problem($"do not fit {config.Name}: {codes.Tensor.Shape[^1]} words hold {columns} columns, which need {columns / config.GroupSize} groups of {config.GroupSize}, not {scales.Shape[^1]}"));
         }
 
-        var scaleValues = TensorCodec.ToSingle(file.GetBytes(scales), scales.DType);
-        var biasValues = TensorCodec.ToSingle(biases.GetBytes(), biases.Tensor.DType);
+        // A slice of groups at a time, so the scales of a stack of any size are checked in bounded memory.
         var offset = -(float)(1 << (config.Bits - 1));
-        for (var i = 0; i < scaleValues.Length; i++)
+        var valueBytes = scales.DType.BitSize() / 8;
+        var (scaleValues, biasValues) = (new float[Math.Min(scales.ElementCount, CheckedGroups)], new float[Math.Min(scales.ElementCount, CheckedGroups)]);
+        for (var start = 0L; start < scales.ElementCount; start += CheckedGroups)
         {
-            if (biasValues[i] != offset * scaleValues[i])
+            var count = (int)Math.Min(CheckedGroups, scales.ElementCount - start);
+            TensorCodec.ToSingle(file.GetBytes(scales, start * valueBytes, count * valueBytes), scales.DType, scaleValues);
+            TensorCodec.ToSingle(biases.File.GetBytes(biases.Tensor, start * valueBytes, count * valueBytes), biases.Tensor.DType, biasValues);
+            for (var i = 0; i < count; i++)
             {
-                throw new ToolException(Problem(
-                    $"are not symmetric: group {i} has bias {biasValues[i]} where RTN's codes need {offset}·scale = {offset * scaleValues[i]}; this is an asymmetric (zero-point) quantization RTN cannot hold"));
+                if (biasValues[i] != offset * scaleValues[i])
+                {
+                    throw new ToolException(Problem(
+                        $"are not symmetric: group {start + i} has bias {biasValues[i]} where RTN's codes need {offset}·scale = {offset * scaleValues[i]}; this is an asymmetric (zero-point) quantization RTN cannot hold"));
+                }
             }
         }
 

@@ -30,8 +30,8 @@ internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, Weig
     public string Storage => $"{Config.Name} {(Save == SaveFormat.Rtn ? QuantizationMetadata.FormatName(Format) : Save.Name())}";
 
     /// <summary>The codes in <see cref="Format"/>'s byte layout, from the stored bytes of <paramref name="rows"/> rows of <see cref="Weight"/>.</summary>
-    public byte[] Codes(ReadOnlySpan<byte> stored, int rows) =>
-        Save == SaveFormat.Rtn ? stored.ToArray() : PackedWords.ToOffsetCodes(stored, rows, Shape.Columns, Config.Bits);
+    public ReadOnlySpan<byte> Codes(ReadOnlySpan<byte> stored, int rows) =>
+        Save == SaveFormat.Rtn ? stored : PackedWords.ToOffsetCodes(stored, rows, Shape.Columns, Config.Bits);
 
     /// <summary>Every quantized weight of an <c>rtn</c>-format <paramref name="checkpoint"/>, by name, checked against its file's metadata.</summary>
     /// <exception cref="ToolException">A file's metadata or a pair is inconsistent; the message names the file and tensors.</exception>

@@ -15,21 +15,14 @@ internal sealed class DequantizeJob(CheckpointTensor weight, CheckpointTensor sc
 
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        var shape = layout.Shape;
-        var (packedRowBytes, scaleRowBytes) = (layout.Weight.ByteLength / shape.TotalRows, layout.Scale.ByteLength / shape.TotalRows);
-        var denseRowBytes = (long)shape.Columns * layout.Scale.DType.BitSize() / 8;
-        foreach (var (first, count) in RowSlices.Of(shape.TotalRows, denseRowBytes))
+        var rowBytes = QuantizedRows.DenseRowBytes(layout);
+        var slices = RowSlices.Of(layout.Shape.TotalRows, rowBytes).ToArray();
+        var dense = GC.AllocateUninitializedArray<byte>(checked((int)(slices.Max(s => s.Count) * rowBytes)));
+        foreach (var (first, count) in slices)
         {
             cancellation.ThrowIfCancellationRequested();
-            var dense = TensorCodec.Dequantize(
-                layout.Codes(weight.File.GetBytes(weight.Tensor, first * packedRowBytes, checked((int)(count * packedRowBytes))), count),
-                scale.File.GetBytes(scale.Tensor, first * scaleRowBytes, checked((int)(count * scaleRowBytes))),
-                layout.Scale.DType,
-                WeightShape.Matrix(count, shape.Columns),
-                layout.Config,
-                layout.Format,
-                options);
-            writer.WriteChunk(layout.Name, dense);
+            QuantizedRows.Dequantize(layout, weight, scale, first, count, options, dense);
+            writer.WriteChunk(layout.Name, dense.AsSpan(0, (int)(count * rowBytes)));
         }
     }
 }

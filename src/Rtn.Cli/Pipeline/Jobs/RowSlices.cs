@@ -11,9 +11,12 @@ internal static class RowSlices
     public static long MaxBytes { get; set; } = 256L << 20;
 
     /// <summary>Slices <c>(first row, row count)</c> of rows of <paramref name="rowBytes"/> bytes each; counts are even, so 4-bit slices start on whole bytes of every row pair.</summary>
-    public static IEnumerable<(long First, int Count)> Of(long rows, long rowBytes)
+    public static IEnumerable<(long First, int Count)> Of(long rows, long rowBytes) => Of(rows, rowBytes, MaxBytes);
+
+    /// <summary>Slices as <see cref="Of(long, long)"/>, of at most <paramref name="maxBytes"/> bytes each (at least two rows).</summary>
+    public static IEnumerable<(long First, int Count)> Of(long rows, long rowBytes, long maxBytes)
     {
-        var perSlice = (int)Math.Clamp(MaxBytes / Math.Max(1, rowBytes) / 2 * 2, 2, int.MaxValue - 1);
+        var perSlice = (int)Math.Clamp(maxBytes / Math.Max(1, rowBytes) / 2 * 2, 2, int.MaxValue - 1);
         for (var first = 0L; first < rows; first += perSlice)
         {
             yield return (first, (int)Math.Min(perSlice, rows - first));
