@@ -2,8 +2,11 @@ using Rtn.Safetensors;
 
 namespace Rtn.Cli.Pipeline.Jobs;
 
-/// <summary>Copies a tensor byte for byte, streaming from the mapping so size does not matter.</summary>
-internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJob
+/// <summary>
+/// Copies a tensor byte for byte in slices read into reused buffers with positional reads, so
+/// size does not matter and no page of the mapping is faulted in.
+/// </summary>
+internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor, ReusedBuffers buffers) : TensorJob
 {
     public override IReadOnlyList<TensorDeclaration> Outputs { get; } = [TensorDeclaration.From(tensor)];
 
@@ -13,7 +16,16 @@ internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJ
 
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        using var source = file.OpenRead(tensor);
-        writer.Write(tensor.Name, source);
+        var threads = options.ResolveThreads();
+        var offset = 0L;
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var slice = buffers.Input((int)Math.Min(RowSlices.MaxBytes, tensor.ByteLength - offset));
+            file.ReadBytes(tensor, offset, slice, threads);
+            writer.WriteChunk(tensor.Name, slice.Span);
+            offset += slice.Length;
+        }
+        while (offset < tensor.ByteLength);
     }
 }
