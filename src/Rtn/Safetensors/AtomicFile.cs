@@ -7,7 +7,12 @@ namespace Rtn.Safetensors;
 /// </summary>
 internal sealed class AtomicFile : IDisposable
 {
+    // Writeback starts for every this many bytes written: enough to keep the disk busy, few
+    // enough calls to cost nothing.
+    private const long WritebackBytes = 32L << 20;
+
     private readonly FileStream _stream;
+    private long _writebackStart;
     private bool _finished;
 
     private AtomicFile(string targetPath, string temporaryPath, FileStream stream)
@@ -21,8 +26,20 @@ internal sealed class AtomicFile : IDisposable
     /// <summary>Where it is written until then.</summary>
     public string TemporaryPath { get; }
 
-    /// <summary>The temporary file, open for writing.</summary>
-    public Stream Stream => _stream;
+    /// <summary>Bytes written so far.</summary>
+    public long Length => _stream.Position;
+
+    /// <summary>Appends <paramref name="bytes"/>, starting the disk's writes of what is written as it goes (see <see cref="Writeback"/>).</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        _stream.Write(bytes);
+        if (_stream.Position - _writebackStart >= WritebackBytes)
+        {
+            _stream.Flush(flushToDisk: false);
+            Writeback.Start(_stream.SafeFileHandle, _writebackStart, _stream.Position - _writebackStart);
+            _writebackStart = _stream.Position;
+        }
+    }
 
     /// <summary>
     /// Creates the temporary file beside <paramref name="targetPath"/> (the same folder, so the

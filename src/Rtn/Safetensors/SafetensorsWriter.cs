@@ -63,8 +63,8 @@ public sealed class SafetensorsWriter : IDisposable
         {
             Span<byte> prefix = stackalloc byte[SafetensorsHeader.LengthPrefixSize];
             BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-            file.Stream.Write(prefix);
-            file.Stream.Write(header);
+            file.Write(prefix);
+            file.Write(header);
             return new SafetensorsWriter(file, layout, length);
         }
         catch
@@ -200,9 +200,9 @@ public sealed class SafetensorsWriter : IDisposable
             }
 
             // Guards the layout arithmetic: the header promised exactly this many bytes.
-            if (_file.Stream.Position != _length)
+            if (_file.Length != _length)
             {
-                throw new InvalidOperationException(Invariant($"{Path}: {_file.Stream.Position} bytes were written but the layout needs {_length}."));
+                throw new InvalidOperationException(Invariant($"{Path}: {_file.Length} bytes were written but the layout needs {_length}."));
             }
 
             _file.Commit();
@@ -256,7 +256,7 @@ public sealed class SafetensorsWriter : IDisposable
                 parameter);
         }
 
-        _file.Stream.Write(bytes);
+        _file.Write(bytes);
         _writtenOfNext += bytes.Length;
         if (_writtenOfNext == tensor.ByteLength)
         {
