@@ -6,8 +6,8 @@ usage: time-conversions.py ROUNDS NAME=COMMAND...
 A NAME ending in -SIZE is compared with cp-SIZE (else with the first command).
 
 Every round runs each command once, in the order given, after `sync` (so no run pays for the
-previous one's dirty pages). A command's output path is removed after each run: commands are
-`cp IN OUT`, `TOOL quantize IN -o OUT`, so OUT is the last word. After the timed rounds each
+previous one's dirty pages). A command's output (the word after -o, else the last word:
+`cp IN OUT`, `TOOL quantize IN -o OUT ...`) is removed after each run. After the timed rounds each
 command runs once more while /proc/PID/status is sampled every 2 ms for the peak RssAnon
 (anonymous memory: the heap and buffers, not the mapped input or the page cache), and VmHWM
 (peak resident, mapped file pages included).
@@ -21,7 +21,8 @@ import time
 
 
 def remove_output(command):
-    out = shlex.split(command)[-1]
+    words = shlex.split(command)
+    out = words[words.index("-o") + 1] if "-o" in words else words[-1]
     if os.path.isdir(out):
         subprocess.run(["rm", "-rf", out], check=True)
     elif os.path.exists(out):

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Rtn.Safetensors;
 
 /// <summary>
@@ -33,12 +35,7 @@ internal sealed class AtomicFile : IDisposable
     public void Write(ReadOnlySpan<byte> bytes)
     {
         _stream.Write(bytes);
-        if (_stream.Position - _writebackStart >= WritebackBytes)
-        {
-            _stream.Flush(flushToDisk: false);
-            Writeback.Start(_stream.SafeFileHandle, _writebackStart, _stream.Position - _writebackStart);
-            _writebackStart = _stream.Position;
-        }
+        StartWritebackWhenDue();
     }
 
     /// <summary>
@@ -63,6 +60,15 @@ internal sealed class AtomicFile : IDisposable
         return new AtomicFile(targetPath, temporaryPath, stream);
     }
 
+    /// <summary>Appends <paramref name="length"/> bytes of <paramref name="source"/> from <paramref name="sourceOffset"/> on, copied file to file (see <see cref="FileRangeCopy"/>).</summary>
+    public void Append(SafeFileHandle source, long sourceOffset, long length)
+    {
+        _stream.Flush(flushToDisk: false);
+        FileRangeCopy.Copy(source, sourceOffset, _stream.SafeFileHandle, _stream.Position, length);
+        _stream.Seek(length, SeekOrigin.Current);
+        StartWritebackWhenDue();
+    }
+
     /// <summary>Flushes the data to the disk, closes the file and renames it over the target.</summary>
     public void Commit()
     {
@@ -71,6 +77,16 @@ internal sealed class AtomicFile : IDisposable
         _stream.Dispose();
         File.Move(TemporaryPath, TargetPath, overwrite: true);
         _finished = true;
+    }
+
+    private void StartWritebackWhenDue()
+    {
+        if (_stream.Position - _writebackStart >= WritebackBytes)
+        {
+            _stream.Flush(flushToDisk: false);
+            Writeback.Start(_stream.SafeFileHandle, _writebackStart, _stream.Position - _writebackStart);
+            _writebackStart = _stream.Position;
+        }
     }
 
     /// <summary>Deletes the temporary file unless it was committed.</summary>

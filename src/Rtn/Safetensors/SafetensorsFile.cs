@@ -144,14 +144,14 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var pieces = (int)Math.Clamp(destination.Length / ReadPieceBytes, 1, threads);
         if (pieces == 1)
         {
-            ReadFully(_stream.SafeFileHandle, destination.Span, start);
+            ReadFully(destination.Span, start);
             return;
         }
 
         Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = pieces }, piece =>
         {
             var (from, to) = ((long)destination.Length * piece / pieces, (long)destination.Length * (piece + 1) / pieces);
-            ReadFully(_stream.SafeFileHandle, destination.Span[(int)from..(int)to], start + from);
+            ReadFully(destination.Span[(int)from..(int)to], start + from);
         });
     }
 
@@ -212,11 +212,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>The path and tensor count.</summary>
     public override string ToString() => Invariant($"{Path} ({Tensors.Count} tensors)");
 
-    private void ReadFully(SafeFileHandle handle, Span<byte> destination, long fileOffset)
+    private void ReadFully(Span<byte> destination, long fileOffset)
     {
         while (!destination.IsEmpty)
         {
-            var read = RandomAccess.Read(handle, destination, fileOffset);
+            var read = RandomAccess.Read(_stream.SafeFileHandle, destination, fileOffset);
             if (read == 0)
             {
                 throw new EndOfStreamException(Invariant($"{Path} ended at byte {fileOffset}, inside tensor data: was it truncated while open?"));
@@ -227,7 +227,14 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
     }
 
-    private void CheckRange(TensorInfo tensor, long offset, int length)
+    /// <summary>The open file and where bytes <c>[offset, offset + length)</c> of the tensor lie in it, for copying them file to file.</summary>
+    internal (SafeFileHandle File, long Offset) Locate(TensorInfo tensor, long offset, long length)
+    {
+        CheckRange(tensor, offset, length);
+        return (_stream.SafeFileHandle, _dataOffsetInFile + tensor.DataOffset + offset);
+    }
+
+    private void CheckRange(TensorInfo tensor, long offset, long length)
     {
         CheckOwned(tensor);
         if (offset < 0 || length < 0 || offset > tensor.ByteLength - length)

@@ -3,10 +3,10 @@ using Rtn.Safetensors;
 namespace Rtn.Cli.Pipeline.Jobs;
 
 /// <summary>
-/// Copies a tensor byte for byte in slices read into reused buffers with positional reads, so
-/// size does not matter and no page of the mapping is faulted in.
+/// Copies a tensor byte for byte, file to file in slices (<see cref="SafetensorsWriter.CopyChunk"/>),
+/// so size does not matter and the bytes need not pass through the process.
 /// </summary>
-internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor, ReusedBuffers buffers) : TensorJob
+internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJob
 {
     public override IReadOnlyList<TensorDeclaration> Outputs { get; } = [TensorDeclaration.From(tensor)];
 
@@ -16,15 +16,13 @@ internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor, ReusedBuf
 
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        var threads = options.ResolveThreads();
         var offset = 0L;
         do
         {
             cancellation.ThrowIfCancellationRequested();
-            var slice = buffers.Input((int)Math.Min(RowSlices.MaxBytes, tensor.ByteLength - offset));
-            file.ReadBytes(tensor, offset, slice, threads);
-            writer.WriteChunk(tensor.Name, slice.Span);
-            offset += slice.Length;
+            var length = Math.Min(RowSlices.MaxBytes, tensor.ByteLength - offset);
+            writer.CopyChunk(tensor.Name, file, tensor, offset, length);
+            offset += length;
         }
         while (offset < tensor.ByteLength);
     }

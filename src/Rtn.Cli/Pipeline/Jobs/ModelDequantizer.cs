@@ -25,13 +25,12 @@ internal sealed class ModelDequantizer(KernelOptions options)
         var pairs = QuantizedCheckpoint.ReadAll(checkpoint, input).Values.ToDictionary(pair => pair.Weight.Name, StringComparer.Ordinal);
         var consumed = pairs.Values.SelectMany(pair => pair.Parts.Skip(1)).Select(part => part.Name).ToHashSet(StringComparer.Ordinal);
 
-        var buffers = new ReusedBuffers();
         var shards = checkpoint.Files
             .Select(file => new ShardPlan(file, [.. file.Tensors
                 .Where(tensor => !consumed.Contains(tensor.Name))
                 .Select(tensor => pairs.TryGetValue(tensor.Name, out var pair)
                     ? (TensorJob)new DequantizeJob(checkpoint[pair.Weight.Name], checkpoint[pair.Scale.Name], pair)
-                    : new CopyJob(file, tensor, buffers))]))
+                    : new CopyJob(file, tensor))]))
             .ToArray();
 
         var config = layout.ConfigPath is { } configPath ? ModelConfigFile.WithoutQuantization(configPath) : null;

@@ -52,7 +52,7 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
             var jobs = new List<TensorJob>();
             foreach (var plan in filePlans)
             {
-                jobs.Add(plan.Action == TensorAction.Quantize ? QuantizeJobFor(checkpoint, file, plan, scheme.Format, buffers) : new CopyJob(file, plan.Tensor, buffers));
+                jobs.Add(plan.Action == TensorAction.Quantize ? QuantizeJobFor(checkpoint, file, plan, scheme.Format, buffers) : new CopyJob(file, plan.Tensor));
             }
 
             shards.Add(new ShardPlan(file, jobs));
