@@ -9,8 +9,8 @@ namespace Rtn.Safetensors;
 
 /// <summary>
 /// A safetensors file, memory-mapped read-only and fully checked on <see cref="Open"/>:
-/// tensor bytes are read straight from the mapping, only when asked for, and never copied
-/// or written.
+/// tensor bytes are read straight from the mapping, or with positional reads into a caller's
+/// buffer (<see cref="ReadBytes"/>), only when asked for; the file is never written.
 /// </summary>
 /// <remarks>
 /// Spans from <see cref="GetBytes(TensorInfo)"/> and <see cref="GetValues{T}"/> point into the mapping
