@@ -43,8 +43,8 @@ public class LargeTensorTests
 
     /// <summary>
     /// In compressed-tensors and MLX each output tensor is written whole before the next, so a
-    /// tensor in several slices is quantized once per output: the file must be the one written
-    /// from a single slice, byte for byte.
+    /// tensor in several slices writes its codes slice by slice and its scales (and MLX's biases)
+    /// after the last slice: the file must be the one written from a single slice, byte for byte.
     /// </summary>
     [Property(MaxTest = 20)]
     public Property Quantize_ServableFormatsInSlicesOfAnySize_WriteTheBytesOfOneSlice(bool mlx, bool fourBits, bool stack, PositiveInt sliceRows, int seed)

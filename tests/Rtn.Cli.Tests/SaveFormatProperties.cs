@@ -23,14 +23,18 @@ public class SaveFormatProperties
             var shape = WeightShape.FromDimensions(tensor.Shape);
             var expected = Reference.Quantize(tensor, config, RtnFormat.Offset);
             var declared = QuantizedOutputs.Declare(SaveFormat.CompressedTensors, RtnFormat.Signed, "layer.weight", SafetensorsDType.F32, config, shape);
-            var encoded = QuantizedOutputs.Encode(SaveFormat.CompressedTensors, SafetensorsDType.F32, config, shape, shape.TotalRows, expected.Packed, expected.Scales);
+            ReadOnlyMemory<byte>[] encoded =
+            [
+                QuantizedOutputs.EncodeCodes(SaveFormat.CompressedTensors, config, shape.TotalRows, shape.Columns, expected.Packed),
+                .. QuantizedOutputs.EncodeFromScales(SaveFormat.CompressedTensors, SafetensorsDType.F32, config, shape, expected.Scales),
+            ];
 
             using var temp = new TempFolder();
             using (var writer = SafetensorsWriter.Create(temp["q.safetensors"], declared, new Dictionary<string, string>()))
             {
                 for (var i = 0; i < declared.Length; i++)
                 {
-                    writer.Write(declared[i].Name, encoded[i]);
+                    writer.Write(declared[i].Name, encoded[i].Span);
                 }
 
                 writer.Commit();
@@ -44,8 +48,8 @@ public class SaveFormatProperties
             readShape.ShouldBe(shape);
             readConfig.Bits.ShouldBe(config.Bits);
             readConfig.GroupSizeFor(shape.Columns).ShouldBe(config.GroupSizeFor(shape.Columns));
-            PackedWords.ToOffsetCodes(encoded[0], shape.TotalRows, shape.Columns, config.Bits).ShouldBe(expected.Packed);
-            encoded[1].ShouldBe(expected.Scales);
+            PackedWords.ToOffsetCodes(encoded[0].Span, shape.TotalRows, shape.Columns, config.Bits).ShouldBe(expected.Packed);
+            encoded[1].ToArray().ShouldBe(expected.Scales);
         });
 
     [Property(MaxTest = 200)]
@@ -55,11 +59,15 @@ public class SaveFormatProperties
             var (tensor, config) = sample;
             var shape = WeightShape.FromDimensions(tensor.Shape);
             var expected = Reference.Quantize(tensor, config, RtnFormat.Offset);
-            var encoded = QuantizedOutputs.Encode(SaveFormat.Mlx, SafetensorsDType.F32, config, shape, shape.TotalRows, expected.Packed, expected.Scales);
+            ReadOnlyMemory<byte>[] encoded =
+            [
+                QuantizedOutputs.EncodeCodes(SaveFormat.Mlx, config, shape.TotalRows, shape.Columns, expected.Packed),
+                .. QuantizedOutputs.EncodeFromScales(SaveFormat.Mlx, SafetensorsDType.F32, config, shape, expected.Scales),
+            ];
 
-            var scales = MemoryMarshal.Cast<byte, float>(encoded[1]).ToArray();
-            MemoryMarshal.Cast<byte, float>(encoded[2]).ToArray().ShouldBe(scales.Select(s => -(1 << (config.Bits - 1)) * s).ToArray());
-            encoded[0].ShouldBe(PackedWords.FromOffsetCodes(expected.Packed, shape.TotalRows, shape.Columns, config.Bits));
+            var scales = MemoryMarshal.Cast<byte, float>(encoded[1].Span).ToArray();
+            MemoryMarshal.Cast<byte, float>(encoded[2].Span).ToArray().ShouldBe(scales.Select(s => -(1 << (config.Bits - 1)) * s).ToArray());
+            encoded[0].ToArray().ShouldBe(PackedWords.FromOffsetCodes(expected.Packed, shape.TotalRows, shape.Columns, config.Bits));
         });
 
     private static Arbitrary<(TestTensor Tensor, RtnConfig Config)> Weights() =>

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Rtn.Safetensors;
 
 /// <summary>
@@ -7,7 +9,12 @@ namespace Rtn.Safetensors;
 /// </summary>
 internal sealed class AtomicFile : IDisposable
 {
+    // Writeback starts for every this many bytes written: enough to keep the disk busy, few
+    // enough calls to cost nothing.
+    private const long WritebackBytes = 32L << 20;
+
     private readonly FileStream _stream;
+    private long _writebackStart;
     private bool _finished;
 
     private AtomicFile(string targetPath, string temporaryPath, FileStream stream)
@@ -21,8 +28,15 @@ internal sealed class AtomicFile : IDisposable
     /// <summary>Where it is written until then.</summary>
     public string TemporaryPath { get; }
 
-    /// <summary>The temporary file, open for writing.</summary>
-    public Stream Stream => _stream;
+    /// <summary>Bytes written so far.</summary>
+    public long Length => _stream.Position;
+
+    /// <summary>Appends <paramref name="bytes"/>, starting the disk's writes of what is written as it goes (see <see cref="Writeback"/>).</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        _stream.Write(bytes);
+        StartWritebackWhenDue();
+    }
 
     /// <summary>
     /// Creates the temporary file beside <paramref name="targetPath"/> (the same folder, so the
@@ -46,6 +60,15 @@ internal sealed class AtomicFile : IDisposable
         return new AtomicFile(targetPath, temporaryPath, stream);
     }
 
+    /// <summary>Appends <paramref name="length"/> bytes of <paramref name="source"/> from <paramref name="sourceOffset"/> on, copied file to file (see <see cref="FileRangeCopy"/>).</summary>
+    public void Append(SafeFileHandle source, long sourceOffset, long length)
+    {
+        _stream.Flush(flushToDisk: false);
+        FileRangeCopy.Copy(source, sourceOffset, _stream.SafeFileHandle, _stream.Position, length);
+        _stream.Seek(length, SeekOrigin.Current);
+        StartWritebackWhenDue();
+    }
+
     /// <summary>Flushes the data to the disk, closes the file and renames it over the target.</summary>
     public void Commit()
     {
@@ -54,6 +77,16 @@ internal sealed class AtomicFile : IDisposable
         _stream.Dispose();
         File.Move(TemporaryPath, TargetPath, overwrite: true);
         _finished = true;
+    }
+
+    private void StartWritebackWhenDue()
+    {
+        if (_stream.Position - _writebackStart >= WritebackBytes)
+        {
+            _stream.Flush(flushToDisk: false);
+            Writeback.Start(_stream.SafeFileHandle, _writebackStart, _stream.Position - _writebackStart);
+            _writebackStart = _stream.Position;
+        }
     }
 
     /// <summary>Deletes the temporary file unless it was committed.</summary>

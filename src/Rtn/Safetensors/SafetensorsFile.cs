@@ -2,14 +2,15 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using static System.FormattableString;
 
 namespace Rtn.Safetensors;
 
 /// <summary>
 /// A safetensors file, memory-mapped read-only and fully checked on <see cref="Open"/>:
-/// tensor bytes are read straight from the mapping, only when asked for, and never copied
-/// or written.
+/// tensor bytes are read straight from the mapping, or with positional reads into a caller's
+/// buffer (<see cref="ReadBytes"/>), only when asked for; the file is never written.
 /// </summary>
 /// <remarks>
 /// Spans from <see cref="GetBytes(TensorInfo)"/> and <see cref="GetValues{T}"/> point into the mapping
@@ -18,16 +19,21 @@ namespace Rtn.Safetensors;
 /// </remarks>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
+    // Big enough that a piece's read costs far more than handing it to another thread.
+    private const int ReadPieceBytes = 4 << 20;
+
+    private readonly FileStream _stream;
     private readonly MemoryMappedFile _mapping;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _data;
     private readonly long _dataOffsetInView;
+    private readonly long _dataOffsetInFile;
     private readonly Dictionary<string, TensorInfo> _byName;
     private bool _disposed;
 
-    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* data, long dataOffsetInView, SafetensorsHeader header)
+    private SafetensorsFile(string path, FileStream stream, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* data, long dataOffsetInView, long dataOffsetInFile, SafetensorsHeader header)
     {
-        (Path, _mapping, _view, _dataOffsetInView) = (path, mapping, view, dataOffsetInView);
+        (Path, _stream, _mapping, _view, _dataOffsetInView, _dataOffsetInFile) = (path, stream, mapping, view, dataOffsetInView, dataOffsetInFile);
         _data = data;
         Metadata = header.Metadata;
         Tensors = header.Tensors;
@@ -64,7 +70,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
             SafetensorsHeader.CheckFileLength(path, fileLength);
 
             // The whole file is mapped and nothing is read yet: pages load when a tensor is used.
-            mapping = MemoryMappedFile.CreateFromFile(stream, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            mapping = MemoryMappedFile.CreateFromFile(stream, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
             view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* start = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
@@ -75,7 +81,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
             var json = new ReadOnlySpan<byte>(start + SafetensorsHeader.LengthPrefixSize, (int)headerLength).ToArray();
             var dataStart = SafetensorsHeader.LengthPrefixSize + headerLength;
             var header = SafetensorsHeader.Parse(path, json, fileLength - dataStart);
-            return new SafetensorsFile(path, mapping, view, start + dataStart, view.PointerOffset + dataStart, header);
+            return new SafetensorsFile(path, stream, mapping, view, start + dataStart, view.PointerOffset + dataStart, dataStart, header);
         }
         catch
         {
@@ -120,14 +126,33 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// </summary>
     public ReadOnlySpan<byte> GetBytes(TensorInfo tensor, long offset, int length)
     {
-        CheckOwned(tensor);
-        if (offset < 0 || length < 0 || offset > tensor.ByteLength - length)
+        CheckRange(tensor, offset, length);
+        return new ReadOnlySpan<byte>(_data + tensor.DataOffset + offset, length);
+    }
+
+    /// <summary>
+    /// Copies bytes <c>[offset, offset + destination.Length)</c> of the tensor into
+    /// <paramref name="destination"/> with positional reads of the file, in parallel pieces on
+    /// up to <paramref name="threads"/> threads. Reading into a buffer that is reused costs one
+    /// copy per byte and no page faults, where a first touch of the mapping faults page by page.
+    /// </summary>
+    public void ReadBytes(TensorInfo tensor, long offset, Memory<byte> destination, int threads = 1)
+    {
+        CheckRange(tensor, offset, destination.Length);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        var start = _dataOffsetInFile + tensor.DataOffset + offset;
+        var pieces = (int)Math.Clamp(destination.Length / ReadPieceBytes, 1, threads);
+        if (pieces == 1)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(offset), Invariant($"{Path}: bytes [{offset}, {offset + length}) are not inside tensor '{tensor.Name}' ({tensor.ByteLength} bytes)."));
+            ReadFully(destination.Span, start);
+            return;
         }
 
-        return new ReadOnlySpan<byte>(_data + tensor.DataOffset + offset, length);
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = pieces }, piece =>
+        {
+            var (from, to) = ((long)destination.Length * piece / pieces, (long)destination.Length * (piece + 1) / pieces);
+            ReadFully(destination.Span[(int)from..(int)to], start + from);
+        });
     }
 
     /// <summary>
@@ -181,10 +206,43 @@ public sealed unsafe class SafetensorsFile : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _mapping.Dispose();
+        _stream.Dispose();
     }
 
     /// <summary>The path and tensor count.</summary>
     public override string ToString() => Invariant($"{Path} ({Tensors.Count} tensors)");
+
+    private void ReadFully(Span<byte> destination, long fileOffset)
+    {
+        while (!destination.IsEmpty)
+        {
+            var read = RandomAccess.Read(_stream.SafeFileHandle, destination, fileOffset);
+            if (read == 0)
+            {
+                throw new EndOfStreamException(Invariant($"{Path} ended at byte {fileOffset}, inside tensor data: was it truncated while open?"));
+            }
+
+            destination = destination[read..];
+            fileOffset += read;
+        }
+    }
+
+    /// <summary>The open file and where bytes <c>[offset, offset + length)</c> of the tensor lie in it, for copying them file to file.</summary>
+    internal (SafeFileHandle File, long Offset) Locate(TensorInfo tensor, long offset, long length)
+    {
+        CheckRange(tensor, offset, length);
+        return (_stream.SafeFileHandle, _dataOffsetInFile + tensor.DataOffset + offset);
+    }
+
+    private void CheckRange(TensorInfo tensor, long offset, long length)
+    {
+        CheckOwned(tensor);
+        if (offset < 0 || length < 0 || offset > tensor.ByteLength - length)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(offset), Invariant($"{Path}: bytes [{offset}, {offset + length}) are not inside tensor '{tensor.Name}' ({tensor.ByteLength} bytes)."));
+        }
+    }
 
     private void CheckOwned(TensorInfo tensor)
     {

@@ -128,7 +128,7 @@ public sealed class SafetensorsIndex
 
         buffer.Write("\n"u8);
         using var file = AtomicFile.Create(path, buffer.WrittenCount);
-        file.Stream.Write(buffer.WrittenSpan);
+        file.Write(buffer.WrittenSpan);
         file.Commit();
     }
 

@@ -63,8 +63,8 @@ public sealed class SafetensorsWriter : IDisposable
         {
             Span<byte> prefix = stackalloc byte[SafetensorsHeader.LengthPrefixSize];
             BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-            file.Stream.Write(prefix);
-            file.Stream.Write(header);
+            file.Write(prefix);
+            file.Write(header);
             return new SafetensorsWriter(file, layout, length);
         }
         catch
@@ -141,6 +141,37 @@ public sealed class SafetensorsWriter : IDisposable
     }
 
     /// <summary>
+    /// Writes the next part of the next tensor's bytes from bytes <c>[offset, offset + length)</c>
+    /// of <paramref name="tensor"/> in <paramref name="source"/>, copied file to file by the
+    /// operating system where it can (as <c>cp</c> does), so they never pass through memory of
+    /// this process; more bytes than the tensor takes are an error.
+    /// </summary>
+    public void CopyChunk(string name, SafetensorsFile source, TensorInfo tensor, long offset, long length)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        EnsureWritable();
+        try
+        {
+            var next = Expect(name, whole: false);
+            if (length > next.ByteLength - _writtenOfNext)
+            {
+                throw new ArgumentException(
+                    Invariant($"{Path}: tensor '{next.Name}' ({TensorSizes.Describe(next.DType, next.Shape.AsSpan())}) takes {next.ByteLength - _writtenOfNext} more bytes, but {length} were given."),
+                    nameof(length));
+            }
+
+            var (file, at) = source.Locate(tensor, offset, length);
+            _file.Append(file, at, length);
+            Advance(next, length);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Copies all of the next tensor's bytes from <paramref name="source"/>, reading exactly its
     /// byte count (for example from <see cref="SafetensorsFile.OpenRead"/>); a stream that ends
     /// sooner is an error.
@@ -200,9 +231,9 @@ public sealed class SafetensorsWriter : IDisposable
             }
 
             // Guards the layout arithmetic: the header promised exactly this many bytes.
-            if (_file.Stream.Position != _length)
+            if (_file.Length != _length)
             {
-                throw new InvalidOperationException(Invariant($"{Path}: {_file.Stream.Position} bytes were written but the layout needs {_length}."));
+                throw new InvalidOperationException(Invariant($"{Path}: {_file.Length} bytes were written but the layout needs {_length}."));
             }
 
             _file.Commit();
@@ -256,8 +287,13 @@ public sealed class SafetensorsWriter : IDisposable
                 parameter);
         }
 
-        _file.Stream.Write(bytes);
-        _writtenOfNext += bytes.Length;
+        _file.Write(bytes);
+        Advance(tensor, bytes.Length);
+    }
+
+    private void Advance(TensorInfo tensor, long written)
+    {
+        _writtenOfNext += written;
         if (_writtenOfNext == tensor.ByteLength)
         {
             _next++;

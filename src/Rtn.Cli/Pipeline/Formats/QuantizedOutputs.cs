@@ -52,23 +52,30 @@ internal static class QuantizedOutputs
     }
 
     /// <summary>
-    /// The bytes of each declared tensor for <paramref name="rows"/> rows of <paramref name="shape"/>
-    /// (all of them, or one slice), in order, from the kernels' output in <see cref="KernelLayout"/>;
-    /// a tensor that does not follow the rows (<see cref="WholeTensor"/>) is given whole.
+    /// The bytes of the first declared tensor, the codes, for <paramref name="rows"/> rows of
+    /// <paramref name="columns"/> (all of them, or one slice), from the kernels' output in
+    /// <see cref="KernelLayout"/>: passed through, not copied, where the format stores them as they are.
+    /// </summary>
+    public static ReadOnlyMemory<byte> EncodeCodes(SaveFormat save, RtnConfig config, int rows, int columns, ReadOnlyMemory<byte> packed) =>
+        save == SaveFormat.Rtn ? packed : Words(packed, rows, columns, config.Bits);
+
+    /// <summary>
+    /// The bytes of the declared tensors after the codes, in order, from all of the weight's
+    /// <paramref name="scales"/>: the scales themselves, then compressed-tensors' shape or MLX's biases.
     /// </summary>
     /// <exception cref="ArgumentException">An MLX bias, <c>−2^(b−1)·s</c>, overflows the scales' dtype; the message names the value.</exception>
-    public static byte[][] Encode(SaveFormat save, SafetensorsDType dtype, RtnConfig config, WeightShape shape, int rows, byte[] packed, byte[] scales) => save switch
+    public static ReadOnlyMemory<byte>[] EncodeFromScales(SaveFormat save, SafetensorsDType dtype, RtnConfig config, WeightShape shape, ReadOnlyMemory<byte> scales) => save switch
     {
-        SaveFormat.CompressedTensors =>
-            [PackedWords.FromOffsetCodes(packed, rows, shape.Columns, config.Bits), scales, WholeTensor(save, 2, shape)!],
-        SaveFormat.Mlx =>
-            [PackedWords.FromOffsetCodes(packed, rows, shape.Columns, config.Bits), scales, MlxBiases(scales, dtype, config.Bits)],
-        _ => [packed, scales],
+        SaveFormat.CompressedTensors => [scales, CompressedTensorsWeight.ShapeBytes(shape.Dimensions)],
+        SaveFormat.Mlx => [scales, MlxBiases(scales.Span, dtype, config.Bits)],
+        _ => [scales],
     };
 
-    /// <summary>The bytes of declared tensor <paramref name="index"/> when they do not depend on the weight's rows (compressed-tensors' <c>weight_shape</c>), else null.</summary>
-    public static byte[]? WholeTensor(SaveFormat save, int index, WeightShape shape) =>
-        save == SaveFormat.CompressedTensors && index == 2 ? CompressedTensorsWeight.ShapeBytes(shape.Dimensions) : null;
+    // A row whose codes fill whole words is already laid out as its words: no copy is needed.
+    private static ReadOnlyMemory<byte> Words(ReadOnlyMemory<byte> offsetCodes, int rows, int columns, int bits) =>
+        columns * bits % 32 == 0 && offsetCodes.Length == (long)rows * columns * bits / 8
+            ? offsetCodes
+            : PackedWords.FromOffsetCodes(offsetCodes.Span, rows, columns, bits);
 
     private static long[] WordShape(RtnConfig config, WeightShape shape)
     {
@@ -78,18 +85,18 @@ internal static class QuantizedOutputs
 
     // MLX dequantizes w = s·u + bias with u = q + 2^(b−1); bias = −2^(b−1)·s makes that s·q.
     // Multiplying by a power of two is exact in every dtype unless it overflows.
-    private static byte[] MlxBiases(byte[] scales, SafetensorsDType dtype, int bits) => dtype switch
+    private static byte[] MlxBiases(ReadOnlySpan<byte> scales, SafetensorsDType dtype, int bits) => dtype switch
     {
         SafetensorsDType.F16 => Biases<Half>(scales, bits, h => (float)h, f => (Half)f),
         SafetensorsDType.BF16 => Biases<BFloat16>(scales, bits, b => (float)b, f => (BFloat16)f),
         _ => Biases<float>(scales, bits, f => f, f => f),
     };
 
-    private static byte[] Biases<T>(byte[] scales, int bits, Func<T, float> widen, Func<float, T> narrow)
+    private static byte[] Biases<T>(ReadOnlySpan<byte> scales, int bits, Func<T, float> widen, Func<float, T> narrow)
         where T : unmanaged
     {
         var factor = -(float)(1 << (bits - 1));
-        var source = MemoryMarshal.Cast<byte, T>(scales.AsSpan());
+        var source = MemoryMarshal.Cast<byte, T>(scales);
         var biases = new byte[scales.Length];
         var target = MemoryMarshal.Cast<byte, T>(biases.AsSpan());
         for (var i = 0; i < source.Length; i++)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Rtn.Safetensors;
 
@@ -14,19 +13,36 @@ namespace Rtn.Cli.Pipeline.Formats;
 internal static class TensorCodec
 {
     /// <summary>
-    /// Packed codes and the scales' bytes (in <paramref name="dtype"/>) for <paramref name="rows"/> rows of
-    /// <paramref name="shape"/> from row <paramref name="firstRow"/> on (counting over the experts);
-    /// refused when a scale or a dequantized value would not be finite (docs/rtn-spec.md, Edge cases).
+    /// Quantizes <paramref name="rows"/> rows of <paramref name="shape"/> from row <paramref name="firstRow"/> on
+    /// (counting over the experts) into <paramref name="packed"/> (<see cref="PackedBytes"/>) and the
+    /// scales' bytes in <paramref name="dtype"/> (<see cref="ScaleBytes"/>); refused when a scale or a
+    /// dequantized value would not be finite (docs/rtn-spec.md, Edge cases).
     /// </summary>
-    public static (byte[] Packed, byte[] Scales) Quantize(
-        ReadOnlySpan<byte> data, SafetensorsDType dtype, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options) =>
-        dtype switch
+    public static void Quantize(
+        ReadOnlySpan<byte> data, SafetensorsDType dtype, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options, Span<byte> packed, Span<byte> scales)
+    {
+        switch (dtype)
         {
-            SafetensorsDType.F32 => Quantize<float>(data, shape, firstRow, rows, config, format, options),
-            SafetensorsDType.F16 => Quantize<Half>(data, shape, firstRow, rows, config, format, options),
-            SafetensorsDType.BF16 => Quantize<BFloat16>(data, shape, firstRow, rows, config, format, options),
-            _ => throw new ArgumentException($"RTN quantizes F32, F16 and BF16 weights, not {dtype.HeaderName()}.", nameof(dtype)),
-        };
+            case SafetensorsDType.F32:
+                Quantize<float>(data, shape, firstRow, rows, config, format, options, packed, scales);
+                break;
+            case SafetensorsDType.F16:
+                Quantize<Half>(data, shape, firstRow, rows, config, format, options, packed, scales);
+                break;
+            case SafetensorsDType.BF16:
+                Quantize<BFloat16>(data, shape, firstRow, rows, config, format, options, packed, scales);
+                break;
+            default:
+                throw new ArgumentException($"RTN quantizes F32, F16 and BF16 weights, not {dtype.HeaderName()}.", nameof(dtype));
+        }
+    }
+
+    /// <summary>Bytes of packed codes for <paramref name="rows"/> rows of <paramref name="columns"/> weights.</summary>
+    public static int PackedBytes(RtnConfig config, int rows, int columns) => checked((int)QuantizedWeight.PackedLength(config.Bits, WeightShape.Matrix(rows, columns)));
+
+    /// <summary>Bytes of scales, in <paramref name="dtype"/>, for <paramref name="rows"/> rows of <paramref name="columns"/> weights.</summary>
+    public static int ScaleBytes(SafetensorsDType dtype, RtnConfig config, int rows, int columns) =>
+        checked((int)(QuantizedWeight.ScaleCount(config, WeightShape.Matrix(rows, columns)) * dtype.BitSize() / 8));
 
     /// <summary>Writes the dense weight's bytes, in the scales' dtype, to the start of <paramref name="destination"/>.</summary>
     public static void Dequantize(
@@ -80,26 +96,17 @@ internal static class TensorCodec
         }
     }
 
-    private static (byte[] Packed, byte[] Scales) Quantize<T>(
-        ReadOnlySpan<byte> data, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options)
+    private static void Quantize<T>(
+        ReadOnlySpan<byte> data, WeightShape shape, long firstRow, int rows, RtnConfig config, RtnFormat format, KernelOptions options, Span<byte> packed, Span<byte> scaleBytes)
         where T : unmanaged
     {
-        var slice = WeightShape.Matrix(rows, shape.Columns);
-        var packed = GC.AllocateUninitializedArray<byte>(checked((int)QuantizedWeight.PackedLength(config.Bits, slice)));
-        var scales = ElementBuffer<T>(checked((int)QuantizedWeight.ScaleCount(config, slice)));
         var weights = MemoryMarshal.Cast<byte, T>(data);
-        RtnKernels.For(config).Quantize(weights, rows, shape.Columns, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), format, options);
-        FiniteResults.Ensure(weights, shape, firstRow, rows, packed, MemoryMarshal.Cast<byte, T>(scales.AsSpan()), config, format);
-        return (packed, scales);
+        var scales = MemoryMarshal.Cast<byte, T>(scaleBytes);
+        RtnKernels.For(config).Quantize(weights, rows, shape.Columns, packed, scales, format, options);
+        FiniteResults.Ensure(weights, shape, firstRow, rows, packed, scales, config, format);
     }
 
     private static void Dequantize<T>(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> scales, WeightShape shape, RtnConfig config, RtnFormat format, KernelOptions options, Span<byte> destination)
         where T : unmanaged =>
         RtnKernels.For(config).Dequantize(packed, MemoryMarshal.Cast<byte, T>(scales), shape.TotalRows, shape.Columns, MemoryMarshal.Cast<byte, T>(destination)[..shape.ElementCount], format, options);
-
-    // Values are computed in place in the byte array the writer takes, so no typed copy is
-    // ever made; array data is 8-byte aligned, enough for every T here.
-    private static byte[] ElementBuffer<T>(int count)
-        where T : unmanaged =>
-        GC.AllocateUninitializedArray<byte>(checked(count * Unsafe.SizeOf<T>()));
 }

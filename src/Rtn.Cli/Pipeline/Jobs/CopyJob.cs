@@ -2,7 +2,10 @@ using Rtn.Safetensors;
 
 namespace Rtn.Cli.Pipeline.Jobs;
 
-/// <summary>Copies a tensor byte for byte, streaming from the mapping so size does not matter.</summary>
+/// <summary>
+/// Copies a tensor byte for byte, file to file in slices (<see cref="SafetensorsWriter.CopyChunk"/>),
+/// so size does not matter and the bytes need not pass through the process.
+/// </summary>
 internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJob
 {
     public override IReadOnlyList<TensorDeclaration> Outputs { get; } = [TensorDeclaration.From(tensor)];
@@ -13,7 +16,14 @@ internal sealed class CopyJob(SafetensorsFile file, TensorInfo tensor) : TensorJ
 
     public override void Run(SafetensorsWriter writer, KernelOptions options, CancellationToken cancellation)
     {
-        using var source = file.OpenRead(tensor);
-        writer.Write(tensor.Name, source);
+        var offset = 0L;
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var length = Math.Min(RowSlices.MaxBytes, tensor.ByteLength - offset);
+            writer.CopyChunk(tensor.Name, file, tensor, offset, length);
+            offset += length;
+        }
+        while (offset < tensor.ByteLength);
     }
 }

@@ -46,12 +46,13 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
         var (usedOverrides, usedSkips) = WarnUnusedRules(allPlans, warn);
         var scheme = settings.Scheme with { Format = QuantizedOutputs.KernelLayout(settings.Save, settings.Scheme.Format), Overrides = usedOverrides };
         var shards = new List<ShardPlan>();
+        var buffers = new ReusedBuffers();
         foreach (var (file, filePlans) in plans)
         {
             var jobs = new List<TensorJob>();
             foreach (var plan in filePlans)
             {
-                jobs.Add(plan.Action == TensorAction.Quantize ? QuantizeJobFor(checkpoint, file, plan, scheme.Format) : new CopyJob(file, plan.Tensor));
+                jobs.Add(plan.Action == TensorAction.Quantize ? QuantizeJobFor(checkpoint, file, plan, scheme.Format, buffers) : new CopyJob(file, plan.Tensor));
             }
 
             shards.Add(new ShardPlan(file, jobs));
@@ -73,9 +74,9 @@ internal sealed class ModelQuantizer(QuantizeSettings settings)
         return new QuantizeResult(result, allPlans);
     }
 
-    private QuantizeJob QuantizeJobFor(SafetensorsCheckpoint checkpoint, SafetensorsFile file, TensorPlan plan, RtnFormat format)
+    private QuantizeJob QuantizeJobFor(SafetensorsCheckpoint checkpoint, SafetensorsFile file, TensorPlan plan, RtnFormat format, ReusedBuffers buffers)
     {
-        var job = new QuantizeJob(file, plan, settings.Save, format);
+        var job = new QuantizeJob(file, plan, settings.Save, format, buffers);
         foreach (var output in job.Outputs.Where(o => o.Name != plan.Tensor.Name))
         {
             if (checkpoint.TryGetTensor(output.Name, out var clash))

@@ -11,8 +11,9 @@ internal sealed record ShardPlan(SafetensorsFile File, IReadOnlyList<TensorJob> 
 internal sealed record RewriteResult(string OutputPath, IReadOnlyList<string> Files, long InputBytes, long OutputBytes, TimeSpan Elapsed);
 
 /// <summary>
-/// Writes a checkpoint tensor by tensor: each job reads its input from the memory-mapped
-/// file, computes, writes, and lets go, so memory holds a tensor or two, never the model.
+/// Writes a checkpoint tensor by tensor: each job reads its input slice by slice into
+/// buffers the jobs share, computes, and writes, so memory holds a slice or two (and a
+/// tensor's scales), never the model.
 /// Everything goes to a staging folder that is moved into place at the end (see
 /// <see cref="OutputStaging"/>); any failure removes it.
 /// </summary>

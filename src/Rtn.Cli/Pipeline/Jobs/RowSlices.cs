@@ -7,8 +7,12 @@ namespace Rtn.Cli.Pipeline.Jobs;
 /// </summary>
 internal static class RowSlices
 {
-    /// <summary>Most full-precision bytes per slice (settable for tests).</summary>
-    public static long MaxBytes { get; set; } = 256L << 20;
+    /// <summary>
+    /// Most full-precision bytes per slice (settable for tests): small enough that a slice read
+    /// into a buffer is still in the cache when the kernel reads it, and that the buffers are a
+    /// small part of memory; large enough that a slice's fixed costs are nothing beside its work.
+    /// </summary>
+    public static long MaxBytes { get; set; } = 8L << 20;
 
     /// <summary>Slices <c>(first row, row count)</c> of rows of <paramref name="rowBytes"/> bytes each; counts are even, so 4-bit slices start on whole bytes of every row pair.</summary>
     public static IEnumerable<(long First, int Count)> Of(long rows, long rowBytes) => Of(rows, rowBytes, MaxBytes);
