@@ -33,7 +33,7 @@ internal static class RtnTool
             EvalCommand.Create(console),
             BenchCommand.Create(console),
             GpuCheckCommand.Create(console),
-            DemoCommand.Create(console),
+            DemoCommand.Create(console, interruption),
         };
 
         var parse = root.Parse(args.Length == 0 ? ["demo"] : args);

@@ -78,6 +78,35 @@ public class InterruptionTests
     }
 
     /// <summary>128 BF16 matrices of 4 MiB (one random matrix, written fast): enough work that a signal arrives while it runs.</summary>
+    [Fact]
+    public async Task Demo_Signal_RemovesItsFolderAndExitsWithItsCode()
+    {
+        using var temp = new TempFolder();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rtn.Cli.dll"));
+        start.ArgumentList.Add("demo");
+        start.Environment["TMPDIR"] = temp.Path;
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var signalled = false;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("Quantizing to", StringComparison.Ordinal))
+            {
+                signalled = Kill(process.Id, SigInt) == 0;
+                break;
+            }
+        }
+
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        signalled.ShouldBeTrue(await error);
+        process.ExitCode.ShouldBe(ExitCodes.Interrupted, await error);
+        (await error).ShouldContain("error: interrupted by SIGINT");
+        temp.Entries().ShouldBeEmpty();
+    }
+
     private static void WriteInput(string path)
     {
         const int Rows = 1024, Columns = 2048, Matrices = 128;

@@ -12,7 +12,7 @@ namespace Rtn.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(ToolConsole console)
+    public static Command Create(ToolConsole console, Interruption interruption)
     {
         var bits = CommonOptions.Bits("Quantize the sample with this many bits only (default: 8 and 4).");
         var groupSize = CommonOptions.GroupSize($"Input columns per scale. Default: ${RtnConfig.GroupSizeVariable}, else 128.");
@@ -32,7 +32,7 @@ internal static class DemoCommand
         {
             bits, groupSize, layers, hidden, keep, threads, makeCheckpoint, matrices, rows, columns,
         };
-        command.SetAction(parse => CommandAction.Run(console, () =>
+        command.SetAction(parse => CommandAction.Run(console, interruption, () =>
         {
             if (parse.GetValue(makeCheckpoint) is { } path)
             {
@@ -47,11 +47,11 @@ internal static class DemoCommand
             try
             {
                 var scenario = new DemoScenario(folder, SampleModelSpec.Scaled(parse.GetValue(layers), parse.GetValue(hidden)), configs, new KernelOptions { MaxThreads = parse.GetValue(threads) });
-                Show(console, scenario.Run(console.Line, console.Warning));
+                Show(console, scenario.Run(console.Line, console.Warning, interruption.Observe()));
             }
             finally
             {
-                if (parse.GetValue(keep))
+                if (parse.GetValue(keep) && interruption.Signal is null)
                 {
                     console.Line($"Kept {folder}.");
                 }

@@ -15,13 +15,14 @@ internal sealed record DemoResult(string Folder, SampleModelSpec Spec, long Para
 /// <summary>
 /// The demo: writes a seeded sample model, quantizes it with each configuration, measures the
 /// error, and runs one fused layer quantized next to dense. Everything happens in
-/// <paramref name="folder"/>; the caller removes it.
+/// <paramref name="folder"/>; the caller removes it. <c>Run</c> stops at the next step, or between
+/// tensors of a quantization, once <c>cancellation</c> is cancelled.
 /// </summary>
 internal sealed partial class DemoScenario(string folder, SampleModelSpec spec, IReadOnlyList<RtnConfig> configs, KernelOptions options)
 {
     private const int Seed = 2024;
 
-    public DemoResult Run(Action<string> status, Action<string> warn)
+    public DemoResult Run(Action<string> status, Action<string> warn, CancellationToken cancellation = default)
     {
         var original = Path.Combine(folder, "original");
         status($"Writing a {spec.Layers}-block Llama-style sample model to {original} ...");
@@ -31,13 +32,15 @@ internal sealed partial class DemoScenario(string folder, SampleModelSpec spec, 
         foreach (var config in configs)
         {
             var output = Path.Combine(folder, config.Name);
+            cancellation.ThrowIfCancellationRequested();
             status($"Quantizing to {config.Name} ...");
             var settings = new QuantizeSettings(new QuantizationScheme(config, RtnFormat.Signed, []), SkipRule.Defaults, SkipUnfit: false, options);
-            var quantized = new ModelQuantizer(settings).Run(original, output, warn);
+            var quantized = new ModelQuantizer(settings).Run(original, output, warn, outputOptions: new OutputOptions(Force: false, cancellation));
             var comparison = new ModelComparer(options).Compare(original, output, warn);
             checkpoints.Add(new DemoCheckpoint(config, quantized, comparison));
         }
 
+        cancellation.ThrowIfCancellationRequested();
         status("Running layer 0's fused gate/up projection ...");
         using var checkpoint = SafetensorsCheckpoint.Open(original);
         var layer = LayerComparison.Run(checkpoint, "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight", configs, options);
