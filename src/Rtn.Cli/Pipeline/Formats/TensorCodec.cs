@@ -64,14 +64,6 @@ internal static class TensorCodec
         }
     }
 
-    /// <summary>Widens a floating-point tensor's values to <see cref="float"/> (exact for all three types).</summary>
-    public static float[] ToSingle(ReadOnlySpan<byte> data, SafetensorsDType dtype)
-    {
-        var values = GC.AllocateUninitializedArray<float>(data.Length / Math.Max(1, dtype.BitSize() / 8));
-        ToSingle(data, dtype, values);
-        return values;
-    }
-
     /// <summary>Widens a floating-point tensor's values into the start of <paramref name="destination"/> (exact for all three types).</summary>
     public static void ToSingle(ReadOnlySpan<byte> data, SafetensorsDType dtype, Span<float> destination)
     {
