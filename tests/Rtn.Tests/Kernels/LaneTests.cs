@@ -64,6 +64,14 @@ public class LaneTests
         AtEveryWidth(new DotBytesCheck(unsignedBytes, signedBytes, random.Next(-1000, 1000)));
     }
 
+    [Property(MaxTest = 300)]
+    public void XorAnd_AnyTier_IsXorThenAnd(uint bits, uint flip, uint mask) =>
+        AtEveryWidth(new BitsCheck(bits, flip, mask));
+
+    [Property(MaxTest = 300)]
+    public void ShiftRightArithmetic_AnyTier_KeepsTheSign(int lane, byte count) =>
+        AtEveryWidth(new ShiftCheck(lane, count % 32));
+
     private static void AtEveryWidth<TCheck>(TCheck check)
         where TCheck : struct, IWidthCheck
     {
@@ -161,6 +169,32 @@ public class LaneTests
             var lanes = new float[TWidth.Count];
             TWidth.Store(sums, ref lanes[0]);
             lanes.Sum(lane => (long)BitConverter.SingleToInt32Bits(lane)).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes");
+        }
+    }
+
+    private readonly struct BitsCheck(uint bits, uint flip, uint mask) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var lanes = new float[TWidth.Count];
+            TWidth.Store(TWidth.XorAnd(TWidth.BroadcastBits(bits), TWidth.BroadcastBits(flip), TWidth.BroadcastBits(mask)), ref lanes[0]);
+            var expected = (bits ^ flip) & mask;
+            lanes.ShouldAllBe(lane => BitConverter.SingleToUInt32Bits(lane) == expected, $"{TWidth.Count * 32}-bit lanes");
+        }
+    }
+
+    private readonly struct ShiftCheck(int lane, int count) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var lanes = new float[TWidth.Count];
+            TWidth.Store(TWidth.ShiftRightArithmetic(TWidth.BroadcastBits((uint)lane), count), ref lanes[0]);
+            var expected = lane >> count;
+            lanes.ShouldAllBe(shifted => BitConverter.SingleToInt32Bits(shifted) == expected, $"{TWidth.Count * 32}-bit lanes");
         }
     }
 

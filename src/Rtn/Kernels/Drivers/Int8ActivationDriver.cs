@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using Rtn.Kernels.Simd;
 
 namespace Rtn.Kernels.Drivers;
@@ -93,14 +92,12 @@ internal static unsafe class Int8ActivationDriver<TScheme>
             var count = Math.Min(end * BlockRows, Rows) - first;
             var groups = Columns / GroupSize;
             var rowBytes = SchemeConstants<TScheme>.IsInt4 ? Columns / 2 : Columns;
-            var rented = ArrayPool<float>.Shared.Rent(((count + BlockRows) * groups) + ((M + 1) * count));
+            var rented = ArrayPool<float>.Shared.Rent((BlockRows * groups) + ((M + 1) * count));
             try
             {
-                var scales = rented.AsSpan(0, count * groups);
-                var bias = rented.AsSpan(count * groups, count);
-                var sums = rented.AsSpan((count * groups) + count, M * count);
-                var products = rented.AsSpan((count * groups) + ((M + 1) * count), BlockRows * groups);
-                ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Scales + ((long)first * groups), count * groups), scales);
+                var bias = rented.AsSpan(0, count);
+                var sums = rented.AsSpan(count, M * count);
+                var products = rented.AsSpan((M + 1) * count, BlockRows * groups);
                 if (Bias is null)
                 {
                     bias.Clear();
@@ -111,14 +108,15 @@ internal static unsafe class Int8ActivationDriver<TScheme>
                 }
 
                 ref var codes = ref *(Packed + ((long)first * rowBytes));
+                ref var scales = ref *(Scales + ((long)first * groups));
                 for (var r = 0; r < count; r += BlockRows)
                 {
                     // A short last block repeats its last row; the repeats are not stored.
                     var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
                     for (var i = 0; i < M; i++)
                     {
-                        var total = Int8ActivationLoops.RowBlock<TScheme>(
-                            Tier, ref codes, rowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
+                        var total = Int8ActivationLoops.RowBlock<TScheme, T>(
+                            Tier, ref codes, rowBytes, ref scales, groups, rows,
                             ref *(Activations + ((long)i * Columns)), ref *(ActivationScales + ((long)i * groups)), ref *(OffsetSums + ((long)i * groups)),
                             Columns, GroupSize, Format, products);
                         for (var k = 0; k < Math.Min(BlockRows, count - r); k++)

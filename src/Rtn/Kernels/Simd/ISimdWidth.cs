@@ -69,6 +69,12 @@ internal interface ISimdWidth<TVector>
     /// <summary>Bitwise exclusive or.</summary>
     static abstract TVector Xor(TVector a, TVector b);
 
+    /// <summary>
+    /// <c>(bits ^ flip) &amp; mask</c>: one vpternlogd where AVX-512VL is there, which takes a byte's
+    /// nibble and changes its layout in one step.
+    /// </summary>
+    static abstract TVector XorAnd(TVector bits, TVector flip, TVector mask);
+
     /// <summary>Adds the 32-bit lanes as unsigned integers.</summary>
     static abstract TVector AddBits(TVector a, TVector b);
 
@@ -80,6 +86,9 @@ internal interface ISimdWidth<TVector>
 
     /// <summary>Shifts each 32-bit lane right, filling with zeros.</summary>
     static abstract TVector ShiftRight(TVector bits, int count);
+
+    /// <summary>Shifts each 32-bit lane right as a signed integer, filling with its sign.</summary>
+    static abstract TVector ShiftRightArithmetic(TVector bits, int count);
 
     /// <summary>All ones in the lanes where <c>a &gt; b</c> as unsigned 32-bit integers.</summary>
     static abstract TVector GreaterThanBits(TVector a, TVector b);

@@ -44,19 +44,21 @@ internal static class Int8ActivationLoops
     /// <c>Q/2 · Σ a</c> per group. <paramref name="products"/> is room for <c>4 · groups</c>
     /// floats, the products of the two scales.
     /// </summary>
-    public static Vector128<float> RowBlock<TScheme>(
-        VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows,
+    public static Vector128<float> RowBlock<TScheme, T>(
+        VectorTier tier, ref byte codes, int rowBytes, ref T scales, int groups, (int, int, int, int) rows,
         ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products)
         where TScheme : struct, IRtnScheme
+        where T : unmanaged
     {
-        var loop = new RowBlockLoop<TScheme>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format, products);
+        var loop = new RowBlockLoop<TScheme, T>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format, products);
         Tiers.Run(tier, ref loop);
         return loop.Totals;
     }
 
     /// <summary>One row, one code at a time; the integer sums need no offset correction.</summary>
-    private static float RowScalar<TScheme>(ref byte codes, ref float scales, ref sbyte activations, ref float activationScales, int groups, int half, int g, byte offsetMask)
+    private static float RowScalar<TScheme, T>(ref byte codes, ref T scales, ref sbyte activations, ref float activationScales, int groups, int half, int g, byte offsetMask)
         where TScheme : struct, IRtnScheme
+        where T : unmanaged
     {
         g = SchemeConstants<TScheme>.GroupSizeOf(g);
         var total = 0f;
@@ -69,7 +71,7 @@ internal static class Int8ActivationLoops
                 sum += DequantizeLoops.Code<TScheme>(ref codes, c, offsetMask) * a;
             }
 
-            total = MathF.FusedMultiplyAdd(sum, Unsafe.Add(ref scales, j) * Unsafe.Add(ref activationScales, j), total);
+            total = MathF.FusedMultiplyAdd(sum, Precision<T>.ToSingle(Unsafe.Add(ref scales, j)) * Unsafe.Add(ref activationScales, j), total);
         }
 
         return total;
@@ -79,7 +81,11 @@ internal static class Int8ActivationLoops
     /// Four rows at one width, <paramref name="p0"/>..<paramref name="p3"/> the rows' products of
     /// weight and activation scales. For 4 bits a vector of bytes gives the low nibbles (even
     /// columns) and the high nibbles (odd columns), each against its own half of the activations,
-    /// in separate accumulators: eight independent dot-product chains. The products are read from
+    /// in separate accumulators: eight independent dot-product chains. Each nibble is taken in its
+    /// place, layout changed and masked in one step (<see cref="ISimdWidth{TVector}.XorAnd"/>), so
+    /// the high one counts 16 times over: an exact multiple of 16 (at most 240 · 128 per product,
+    /// within the bound of <see cref="ChunkBytes"/>) that one arithmetic shift takes back per
+    /// chunk instead of a shift per vector. The products are read from
     /// memory only where a group's sum enters the total, so they hold no registers during the dot
     /// products: the VEX-encoded vpdpbusd reaches only the first 16, which those chains need.
     /// </summary>
@@ -93,6 +99,7 @@ internal static class Int8ActivationLoops
         g = SchemeConstants<TScheme>.GroupSizeOf(g);
         var toOffset = TWidth.BroadcastBits(0x01010101u * (uint)(SchemeConstants<TScheme>.OffsetMask(RtnFormat.Offset) ^ SchemeConstants<TScheme>.OffsetMask(format)));
         var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
+        var highNibbles = TWidth.BroadcastBits(0xF0F0F0F0u);
         ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
         ref var odd = ref Unsafe.Add(ref even, half);
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
@@ -115,21 +122,23 @@ internal static class Int8ActivationLoops
                     {
                         var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                         var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
-                        var b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c0, k)), toOffset);
-                        i0 = TWidth.DotBytes(i0, TWidth.And(b, lowNibbles), ae);
-                        h0 = TWidth.DotBytes(h0, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
-                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c1, k)), toOffset);
-                        i1 = TWidth.DotBytes(i1, TWidth.And(b, lowNibbles), ae);
-                        h1 = TWidth.DotBytes(h1, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
-                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c2, k)), toOffset);
-                        i2 = TWidth.DotBytes(i2, TWidth.And(b, lowNibbles), ae);
-                        h2 = TWidth.DotBytes(h2, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
-                        b = TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c3, k)), toOffset);
-                        i3 = TWidth.DotBytes(i3, TWidth.And(b, lowNibbles), ae);
-                        h3 = TWidth.DotBytes(h3, TWidth.And(TWidth.ShiftRight(b, 4), lowNibbles), ao);
+                        var b = TWidth.LoadBytes(ref Unsafe.Add(ref c0, k));
+                        i0 = TWidth.DotBytes(i0, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
+                        h0 = TWidth.DotBytes(h0, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c1, k));
+                        i1 = TWidth.DotBytes(i1, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
+                        h1 = TWidth.DotBytes(h1, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c2, k));
+                        i2 = TWidth.DotBytes(i2, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
+                        h2 = TWidth.DotBytes(h2, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c3, k));
+                        i3 = TWidth.DotBytes(i3, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
+                        h3 = TWidth.DotBytes(h3, TWidth.XorAnd(b, toOffset, highNibbles), ao);
                     }
 
-                    (i0, i1, i2, i3) = (TWidth.AddBits(i0, h0), TWidth.AddBits(i1, h1), TWidth.AddBits(i2, h2), TWidth.AddBits(i3, h3));
+                    (i0, i1, i2, i3) = (
+                        TWidth.AddBits(i0, TWidth.ShiftRightArithmetic(h0, 4)), TWidth.AddBits(i1, TWidth.ShiftRightArithmetic(h1, 4)),
+                        TWidth.AddBits(i2, TWidth.ShiftRightArithmetic(h2, 4)), TWidth.AddBits(i3, TWidth.ShiftRightArithmetic(h3, 4)));
                 }
                 else
                 {
@@ -154,8 +163,9 @@ internal static class Int8ActivationLoops
         return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
     }
 
-    /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups.</summary>
-    private static void ScaleProducts<TWidth, TVector>(ref float scales, ref float activationScales, int groups, ref float products)
+    /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups, the weight scales widened as they are read.</summary>
+    private static void ScaleProducts<T, TWidth, TVector>(ref T scales, ref float activationScales, int groups, ref float products)
+        where T : unmanaged
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
     {
@@ -163,7 +173,7 @@ internal static class Int8ActivationLoops
         {
             for (var j = 0; j < groups; j++)
             {
-                Unsafe.Add(ref products, j) = Unsafe.Add(ref scales, j) * Unsafe.Add(ref activationScales, j);
+                Unsafe.Add(ref products, j) = Precision<T>.ToSingle(Unsafe.Add(ref scales, j)) * Unsafe.Add(ref activationScales, j);
             }
 
             return;
@@ -173,7 +183,7 @@ internal static class Int8ActivationLoops
         for (var j = 0; ; j += TWidth.Count)
         {
             j = Math.Min(j, last);
-            TWidth.Store(TWidth.Multiply(TWidth.Load(ref Unsafe.Add(ref scales, j)), TWidth.Load(ref Unsafe.Add(ref activationScales, j))), ref Unsafe.Add(ref products, j));
+            TWidth.Store(TWidth.Multiply(Lanes<TWidth, TVector>.Load(ref Unsafe.Add(ref scales, j)), TWidth.Load(ref Unsafe.Add(ref activationScales, j))), ref Unsafe.Add(ref products, j));
             if (j == last)
             {
                 return;
@@ -194,13 +204,14 @@ internal static class Int8ActivationLoops
             g % ((SchemeConstants<TScheme>.IsInt4 ? 8 : 4) * lanes) == 0 && !(lanes == Width512.Count && AvxVnni.IsSupported);
     }
 
-    private ref struct RowBlockLoop<TScheme>(
-        ref byte codes, int rowBytes, ref float scales, int groups, (int R0, int R1, int R2, int R3) rows,
+    private ref struct RowBlockLoop<TScheme, T>(
+        ref byte codes, int rowBytes, ref T scales, int groups, (int R0, int R1, int R2, int R3) rows,
         ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products) : IWidthLoop
         where TScheme : struct, IRtnScheme
+        where T : unmanaged
     {
         private readonly ref byte codes = ref codes;
-        private readonly ref float scales = ref scales;
+        private readonly ref T scales = ref scales;
         private readonly ref sbyte activations = ref activations;
         private readonly ref float activationScales = ref activationScales;
         private readonly ref float offsetSums = ref offsetSums;
@@ -214,10 +225,10 @@ internal static class Int8ActivationLoops
         void IWidthLoop.Run<TWidth, TVector>()
         {
             ref var p = ref MemoryMarshal.GetReference(products);
-            ScaleProducts<TWidth, TVector>(ref Scales(rows.R0), ref activationScales, groups, ref p);
-            ScaleProducts<TWidth, TVector>(ref Scales(rows.R1), ref activationScales, groups, ref Unsafe.Add(ref p, groups));
-            ScaleProducts<TWidth, TVector>(ref Scales(rows.R2), ref activationScales, groups, ref Unsafe.Add(ref p, 2 * groups));
-            ScaleProducts<TWidth, TVector>(ref Scales(rows.R3), ref activationScales, groups, ref Unsafe.Add(ref p, 3 * groups));
+            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R0), ref activationScales, groups, ref p);
+            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R1), ref activationScales, groups, ref Unsafe.Add(ref p, groups));
+            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R2), ref activationScales, groups, ref Unsafe.Add(ref p, 2 * groups));
+            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R3), ref activationScales, groups, ref Unsafe.Add(ref p, 3 * groups));
             Totals = RowsVectors<TScheme, TWidth, TVector>(
                 ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
                 ref p, ref Unsafe.Add(ref p, groups), ref Unsafe.Add(ref p, 2 * groups), ref Unsafe.Add(ref p, 3 * groups),
@@ -229,14 +240,14 @@ internal static class Int8ActivationLoops
             var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
             var half = columns / 2;
             Totals = Vector128.Create(
-                RowScalar<TScheme>(ref Row(rows.R0), ref Scales(rows.R0), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R1), ref Scales(rows.R1), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R2), ref Scales(rows.R2), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R3), ref Scales(rows.R3), ref activations, ref activationScales, groups, half, g, offsetMask));
+                RowScalar<TScheme, T>(ref Row(rows.R0), ref Scales(rows.R0), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme, T>(ref Row(rows.R1), ref Scales(rows.R1), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme, T>(ref Row(rows.R2), ref Scales(rows.R2), ref activations, ref activationScales, groups, half, g, offsetMask),
+                RowScalar<TScheme, T>(ref Row(rows.R3), ref Scales(rows.R3), ref activations, ref activationScales, groups, half, g, offsetMask));
         }
 
         private readonly ref byte Row(int r) => ref Unsafe.Add(ref codes, (nint)r * rowBytes);
 
-        private readonly ref float Scales(int r) => ref Unsafe.Add(ref scales, (nint)r * groups);
+        private readonly ref T Scales(int r) => ref Unsafe.Add(ref scales, (nint)r * groups);
     }
 }

@@ -67,6 +67,12 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     public static Vector128<float> Xor(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> XorAnd(Vector128<float> bits, Vector128<float> flip, Vector128<float> mask) =>
+        Avx512F.VL.IsSupported
+            ? Avx512F.VL.TernaryLogic(bits.AsUInt32(), flip.AsUInt32(), mask.AsUInt32(), 0x28).AsSingle()
+            : ((bits.AsUInt32() ^ flip.AsUInt32()) & mask.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ConvertInt32ToSingle(Vector128<float> lanes) => Vector128.ConvertToSingle(lanes.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +86,9 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ShiftRight(Vector128<float> bits, int count) => (bits.AsUInt32() >>> count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ShiftRightArithmetic(Vector128<float> bits, int count) => (bits.AsInt32() >> count).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> GreaterThanBits(Vector128<float> a, Vector128<float> b) =>

@@ -67,6 +67,12 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> Xor(Vector256<float> a, Vector256<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> XorAnd(Vector256<float> bits, Vector256<float> flip, Vector256<float> mask) =>
+        Avx512F.VL.IsSupported
+            ? Avx512F.VL.TernaryLogic(bits.AsUInt32(), flip.AsUInt32(), mask.AsUInt32(), 0x28).AsSingle()
+            : ((bits.AsUInt32() ^ flip.AsUInt32()) & mask.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ConvertInt32ToSingle(Vector256<float> lanes) => Vector256.ConvertToSingle(lanes.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +86,9 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ShiftRight(Vector256<float> bits, int count) => (bits.AsUInt32() >>> count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ShiftRightArithmetic(Vector256<float> bits, int count) => (bits.AsInt32() >> count).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GreaterThanBits(Vector256<float> a, Vector256<float> b) =>

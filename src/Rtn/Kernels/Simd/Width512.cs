@@ -71,6 +71,12 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     public static Vector512<float> Xor(Vector512<float> a, Vector512<float> b) => (a.AsUInt32() ^ b.AsUInt32()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> XorAnd(Vector512<float> bits, Vector512<float> flip, Vector512<float> mask) =>
+        Avx512F.IsSupported
+            ? Avx512F.TernaryLogic(bits.AsUInt32(), flip.AsUInt32(), mask.AsUInt32(), 0x28).AsSingle()
+            : ((bits.AsUInt32() ^ flip.AsUInt32()) & mask.AsUInt32()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ConvertInt32ToSingle(Vector512<float> lanes) => Vector512.ConvertToSingle(lanes.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,6 +90,9 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ShiftRight(Vector512<float> bits, int count) => (bits.AsUInt32() >>> count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ShiftRightArithmetic(Vector512<float> bits, int count) => (bits.AsInt32() >> count).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> GreaterThanBits(Vector512<float> a, Vector512<float> b) =>
