@@ -16,6 +16,9 @@ public class BenchAndDemoTests
         var root = json.RootElement;
         root.GetProperty("scheme").GetString().ShouldBe("Q4G32");
         root.GetProperty("matrices").GetInt32().ShouldBe(64);
+
+        // The product rotates through 1 MiB of its own bytes too: 4,608 per matrix.
+        root.GetProperty("quantizedMatrices").GetInt32().ShouldBe(228);
         var operations = root.GetProperty("measurements").EnumerateArray().ToArray();
         operations.Select(o => o.GetProperty("operation").GetString()).ShouldBe(["quantize", "dequantize", "matmul m=1", "matmul m=1 int8 activations"]);
         foreach (var operation in operations)
@@ -49,6 +52,7 @@ public class BenchAndDemoTests
         var root = json.RootElement;
         root.GetProperty("dtype").GetString().ShouldBe("F32");
         root.GetProperty("matrices").GetInt32().ShouldBe(256);
+        root.GetProperty("quantizedMatrices").GetInt32().ShouldBe(911);
         var operations = root.GetProperty("measurements").EnumerateArray().ToArray();
         operations[0].GetProperty("bytesPerMatrix").GetInt64().ShouldBe(16 * 64 * 4);
         operations[2].GetProperty("bytesPerMatrix").GetInt64().ShouldBe((16 * 64) + (16 * 2 * 4));

@@ -27,7 +27,7 @@ internal static partial class BenchCommand
     {
         var s = result.Settings;
         var table = new ReportTable(
-            $"{s.Config.Name} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices}, "
+            $"{s.Config.Name} {QuantizationMetadata.FormatName(s.Format)} on {s.DType.HeaderName()} [{s.Rows}, {s.Columns}] × {result.Matrices} dense, × {result.QuantizedMatrices} quantized, "
             + $"{(result.Specialized ? "generated" : "generic")} kernels, {result.Tier}, {result.Threads} thread(s)",
             new ReportColumn("Operation"),
             new ReportColumn("Time/matrix", Numeric: true),
@@ -61,6 +61,7 @@ internal static partial class BenchCommand
             rows = result.Settings.Rows,
             columns = result.Settings.Columns,
             matrices = result.Matrices,
+            quantizedMatrices = result.QuantizedMatrices,
             specialized = result.Specialized,
             tier = result.Tier.ToString(),
             threads = result.Threads,

@@ -42,7 +42,7 @@ internal static partial class BenchCommand
         });
         var size = NumberOptions.Positive(new Option<int>("--size-mib")
         {
-            Description = "cpu: MiB of matrices to rotate through; keep it well above the last-level cache so data comes from memory.",
+            Description = "cpu: MiB of matrices to rotate through, dense ones for quantize and dequantize and quantized ones for the product; keep it well above the last-level cache so data comes from memory.",
             DefaultValueFactory = _ => 512,
         });
         var seconds = NumberOptions.PositiveUpTo(new Option<double>("--seconds") { Description = "cpu: least time per measurement.", DefaultValueFactory = _ => 1.0 }, 600);

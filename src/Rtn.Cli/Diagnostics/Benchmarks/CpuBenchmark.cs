@@ -11,7 +11,7 @@ namespace Rtn.Cli.Diagnostics.Benchmarks;
 /// <param name="DType">The weights' element type: F32, F16 or BF16.</param>
 /// <param name="Rows">Rows of each matrix.</param>
 /// <param name="Columns">Columns of each matrix.</param>
-/// <param name="TotalBytes">Bytes of all matrices together; the benchmark rotates through them so no cache holds its data.</param>
+/// <param name="TotalBytes">Bytes of all dense matrices together, and of all quantized ones; the benchmark rotates through them so no cache holds its data.</param>
 /// <param name="Seconds">Least time to spend on each measurement.</param>
 /// <param name="Threads">Threads for kernels and baselines; 0 uses every core.</param>
 /// <param name="Precisions">The product's modes to measure, each at m = 1.</param>
@@ -46,12 +46,21 @@ internal sealed record CpuBenchMeasurement(string Operation, long Bytes, long We
 }
 
 /// <summary>What the benchmark ran on and found.</summary>
-internal sealed record CpuBenchResult(CpuBenchSettings Settings, int Matrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<CpuBenchMeasurement> Measurements);
+/// <param name="Settings">What was asked for.</param>
+/// <param name="Matrices">Dense matrices quantize and dequantize rotate through.</param>
+/// <param name="QuantizedMatrices">Quantized matrices the product rotates through.</param>
+/// <param name="Specialized">Whether the generated kernels of the combination ran.</param>
+/// <param name="Tier">The widest vectors the kernels used.</param>
+/// <param name="Threads">Threads for kernels and baselines.</param>
+/// <param name="Measurements">One per operation.</param>
+internal sealed record CpuBenchResult(CpuBenchSettings Settings, int Matrices, int QuantizedMatrices, bool Specialized, VectorTier Tier, int Threads, IReadOnlyList<CpuBenchMeasurement> Measurements);
 
 /// <summary>
 /// Times the CPU kernels on F32, F16 or BF16 matrices against a plain memory copy (quantize,
-/// dequantize) or read (the product) of the same bytes, in the same run. The matrices together exceed any cache (512 MiB by default) and each call takes
-/// the next one, so every measurement streams from memory, as quantizing or serving a model does.
+/// dequantize) or read (the product) of the same bytes, in the same run. The dense matrices
+/// together exceed any cache (512 MiB by default), and so do the quantized ones the product
+/// reads; each call takes the next one, so every measurement streams from memory, as
+/// quantizing or serving a model does.
 /// </summary>
 internal static class CpuBenchmark
 {
@@ -117,17 +126,27 @@ internal static class CpuBenchmark
             i => kernels.Dequantize<T>(packed[i], scales[i], rows, columns, dense[i], settings.Format, options),
             BenchBaseline.Copy, i => ParallelCopy(dense[i], dense[(i + 1) % count], threads)));
 
+        // The product reads only the packed weight, a fraction of the dense one, so it rotates
+        // through copies of the quantized matrices until they too exceed any cache.
+        var weightCount = (int)Math.Max(count, (settings.TotalBytes + packedBytes - 1) / packedBytes);
+        status?.Invoke($"Copying to {weightCount} quantized matrices ...");
+        var (rotatedPacked, rotatedScales) = (new byte[weightCount][], new T[weightCount][]);
+        for (var i = 0; i < weightCount; i++)
+        {
+            (rotatedPacked[i], rotatedScales[i]) = i < count ? (packed[i], scales[i]) : ((byte[])packed[i % count].Clone(), (T[])scales[i % count].Clone());
+        }
+
         foreach (var precision in settings.Precisions)
         {
             var name = ProductName(precision);
             status?.Invoke($"Measuring {name} ...");
             var mode = options with { Precision = precision };
-            measurements.Add(Measure(name, packedBytes, shape.ElementCount, settings.Seconds, count,
-                i => kernels.MatMul<T>(x, 1, packed[i], scales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, mode),
-                BenchBaseline.Read, i => ParallelRead.Run(packed[i], threads)));
+            measurements.Add(Measure(name, packedBytes, shape.ElementCount, settings.Seconds, weightCount,
+                i => kernels.MatMul<T>(x, 1, rotatedPacked[i], rotatedScales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, mode),
+                BenchBaseline.Read, i => ParallelRead.Run(rotatedPacked[i], threads)));
         }
 
-        return new CpuBenchResult(settings, count, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
+        return new CpuBenchResult(settings, count, weightCount, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
     }
 
     /// <summary>The product's row in the report: "matmul m=1", with "int8 activations" when it quantizes them.</summary>
