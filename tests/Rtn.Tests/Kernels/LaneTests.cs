@@ -69,8 +69,21 @@ public class LaneTests
         AtEveryWidth(new BitsCheck(bits, flip, mask));
 
     [Property(MaxTest = 300)]
-    public void ShiftRightArithmetic_AnyTier_KeepsTheSign(int lane, byte count) =>
-        AtEveryWidth(new ShiftCheck(lane, count % 32));
+    public void DotNibbles_AnyTier_AddsEveryProductToTheLanes(int seed)
+    {
+        var random = new Random(seed);
+        var (low, high, even, odd) = (new byte[64], new byte[64], new byte[64], new byte[64]);
+        random.NextBytes(even);
+        random.NextBytes(odd);
+        for (var k = 0; k < 64; k++)
+        {
+            (low[k], high[k]) = ((byte)random.Next(16), (byte)random.Next(16));
+        }
+
+        // The extremes, whose 16-bit pair sums come closest to overflowing: 2 · 15 · −128.
+        (low[0], even[0], low[1], even[1], high[0], odd[0], high[1], odd[1]) = (15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80);
+        AtEveryWidth(new DotNibblesCheck(low, even, high, odd, random.Next(-1000, 1000)));
+    }
 
     private static void AtEveryWidth<TCheck>(TCheck check)
         where TCheck : struct, IWidthCheck
@@ -185,16 +198,24 @@ public class LaneTests
         }
     }
 
-    private readonly struct ShiftCheck(int lane, int count) : IWidthCheck
+    private readonly struct DotNibblesCheck(byte[] low, byte[] even, byte[] high, byte[] odd, int start) : IWidthCheck
     {
         public void Run<TWidth, TVector>()
             where TWidth : struct, ISimdWidth<TVector>
             where TVector : struct
         {
+            long expected = 2L * start * TWidth.Count;
+            for (var k = 0; k < 4 * TWidth.Count; k++)
+            {
+                expected += (low[k] * (sbyte)even[k]) + (high[k] * (sbyte)odd[k]);
+            }
+
+            var initial = TWidth.BroadcastBits((uint)start);
+            var (lowSums, highSums) = TWidth.DotNibbles(
+                initial, initial, TWidth.LoadBytes(ref low[0]), TWidth.LoadBytes(ref even[0]), TWidth.LoadBytes(ref high[0]), TWidth.LoadBytes(ref odd[0]));
             var lanes = new float[TWidth.Count];
-            TWidth.Store(TWidth.ShiftRightArithmetic(TWidth.BroadcastBits((uint)lane), count), ref lanes[0]);
-            var expected = lane >> count;
-            lanes.ShouldAllBe(shifted => BitConverter.SingleToInt32Bits(shifted) == expected, $"{TWidth.Count * 32}-bit lanes");
+            TWidth.Store(TWidth.AddBits(lowSums, highSums), ref lanes[0]);
+            lanes.Sum(lane => (long)BitConverter.SingleToInt32Bits(lane)).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes");
         }
     }
 

@@ -87,9 +87,6 @@ internal interface ISimdWidth<TVector>
     /// <summary>Shifts each 32-bit lane right, filling with zeros.</summary>
     static abstract TVector ShiftRight(TVector bits, int count);
 
-    /// <summary>Shifts each 32-bit lane right as a signed integer, filling with its sign.</summary>
-    static abstract TVector ShiftRightArithmetic(TVector bits, int count);
-
     /// <summary>All ones in the lanes where <c>a &gt; b</c> as unsigned 32-bit integers.</summary>
     static abstract TVector GreaterThanBits(TVector a, TVector b);
 
@@ -115,6 +112,15 @@ internal interface ISimdWidth<TVector>
     /// choice: callers only ever use the sum of all lanes.
     /// </summary>
     static abstract TVector DotBytes(TVector accumulator, TVector unsignedBytes, TVector signedBytes);
+
+    /// <summary>
+    /// The products of 4-bit codes (bytes 0 to 15) with signed bytes, summed into 32-bit lanes
+    /// (each lane takes the four bytes at its place): <paramref name="low"/> · <paramref name="even"/>
+    /// and <paramref name="high"/> · <paramref name="odd"/>. The two sums go to
+    /// <paramref name="lowSums"/> and <paramref name="highSums"/>, or both to the first, whichever the
+    /// width does faster; the caller adds the two when it is done.
+    /// </summary>
+    static abstract (TVector LowSums, TVector HighSums) DotNibbles(TVector lowSums, TVector highSums, TVector low, TVector even, TVector high, TVector odd);
 
     /// <summary>The 32-bit integer lanes converted to fp32.</summary>
     static abstract TVector ConvertInt32ToSingle(TVector lanes);

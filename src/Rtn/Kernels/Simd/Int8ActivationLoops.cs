@@ -81,11 +81,10 @@ internal static class Int8ActivationLoops
     /// Four rows at one width, <paramref name="p0"/>..<paramref name="p3"/> the rows' products of
     /// weight and activation scales. For 4 bits a vector of bytes gives the low nibbles (even
     /// columns) and the high nibbles (odd columns), each against its own half of the activations,
-    /// in separate accumulators: eight independent dot-product chains. Each nibble is taken in its
-    /// place, layout changed and masked in one step (<see cref="ISimdWidth{TVector}.XorAnd"/>), so
-    /// the high one counts 16 times over: an exact multiple of 16 (at most 240 · 128 per product,
-    /// within the bound of <see cref="ChunkBytes"/>) that one arithmetic shift takes back per
-    /// chunk instead of a shift per vector. The products are read from
+    /// in separate accumulators where the width keeps them apart (eight independent dot-product
+    /// chains), in one where it sums both pairs before widening (see
+    /// <see cref="ISimdWidth{TVector}.DotNibbles"/>). The layout changes and the mask applies in
+    /// one step (<see cref="ISimdWidth{TVector}.XorAnd"/>). The products are read from
     /// memory only where a group's sum enters the total, so they hold no registers during the dot
     /// products: the VEX-encoded vpdpbusd reaches only the first 16, which those chains need.
     /// </summary>
@@ -99,7 +98,6 @@ internal static class Int8ActivationLoops
         g = SchemeConstants<TScheme>.GroupSizeOf(g);
         var toOffset = TWidth.BroadcastBits(0x01010101u * (uint)(SchemeConstants<TScheme>.OffsetMask(RtnFormat.Offset) ^ SchemeConstants<TScheme>.OffsetMask(format)));
         var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
-        var highNibbles = TWidth.BroadcastBits(0xF0F0F0F0u);
         ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
         ref var odd = ref Unsafe.Add(ref even, half);
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
@@ -123,22 +121,16 @@ internal static class Int8ActivationLoops
                         var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                         var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
                         var b = TWidth.LoadBytes(ref Unsafe.Add(ref c0, k));
-                        i0 = TWidth.DotBytes(i0, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
-                        h0 = TWidth.DotBytes(h0, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        (i0, h0) = TWidth.DotNibbles(i0, h0, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
                         b = TWidth.LoadBytes(ref Unsafe.Add(ref c1, k));
-                        i1 = TWidth.DotBytes(i1, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
-                        h1 = TWidth.DotBytes(h1, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        (i1, h1) = TWidth.DotNibbles(i1, h1, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
                         b = TWidth.LoadBytes(ref Unsafe.Add(ref c2, k));
-                        i2 = TWidth.DotBytes(i2, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
-                        h2 = TWidth.DotBytes(h2, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        (i2, h2) = TWidth.DotNibbles(i2, h2, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
                         b = TWidth.LoadBytes(ref Unsafe.Add(ref c3, k));
-                        i3 = TWidth.DotBytes(i3, TWidth.XorAnd(b, toOffset, lowNibbles), ae);
-                        h3 = TWidth.DotBytes(h3, TWidth.XorAnd(b, toOffset, highNibbles), ao);
+                        (i3, h3) = TWidth.DotNibbles(i3, h3, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
                     }
 
-                    (i0, i1, i2, i3) = (
-                        TWidth.AddBits(i0, TWidth.ShiftRightArithmetic(h0, 4)), TWidth.AddBits(i1, TWidth.ShiftRightArithmetic(h1, 4)),
-                        TWidth.AddBits(i2, TWidth.ShiftRightArithmetic(h2, 4)), TWidth.AddBits(i3, TWidth.ShiftRightArithmetic(h3, 4)));
+                    (i0, i1, i2, i3) = (TWidth.AddBits(i0, h0), TWidth.AddBits(i1, h1), TWidth.AddBits(i2, h2), TWidth.AddBits(i3, h3));
                 }
                 else
                 {
@@ -192,16 +184,18 @@ internal static class Int8ActivationLoops
     }
 
     /// <summary>
-    /// Whether a width's step, a vector of code bytes, divides the group; and, at 512 bits, that
-    /// the machine lacks AVX-VNNI: .NET exposes no 512-bit vpdpbusd short of AVX10, and two
-    /// 256-bit ones beat widening 16-bit products (measured: about 1.5× on Zen 4, which splits
-    /// 512-bit operations into halves anyway).
+    /// Whether a width's step, a vector of code bytes, divides the group; and, for 8-bit codes at
+    /// 512 bits, that the machine lacks AVX-VNNI: .NET exposes no 512-bit vpdpbusd short of AVX10,
+    /// and an 8-bit code times an activation can overflow the 16-bit pair sums of vpmaddubsw, so
+    /// two 256-bit vpdpbusd beat widening every product (measured: about 1.5× on Zen 4). 4-bit
+    /// codes pair safely in 16 bits and run at 512 bits (<see cref="Width512.DotNibbles"/>).
     /// </summary>
     private readonly struct StepFit<TScheme>(int g) : IWidthFit
         where TScheme : struct, IRtnScheme
     {
         public bool Fits(int lanes) =>
-            g % ((SchemeConstants<TScheme>.IsInt4 ? 8 : 4) * lanes) == 0 && !(lanes == Width512.Count && AvxVnni.IsSupported);
+            g % ((SchemeConstants<TScheme>.IsInt4 ? 8 : 4) * lanes) == 0
+            && (SchemeConstants<TScheme>.IsInt4 || !(lanes == Width512.Count && AvxVnni.IsSupported));
     }
 
     private ref struct RowBlockLoop<TScheme, T>(

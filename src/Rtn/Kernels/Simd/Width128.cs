@@ -88,9 +88,6 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     public static Vector128<float> ShiftRight(Vector128<float> bits, int count) => (bits.AsUInt32() >>> count).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ShiftRightArithmetic(Vector128<float> bits, int count) => (bits.AsInt32() >> count).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> GreaterThanBits(Vector128<float> a, Vector128<float> b) =>
         Vector128.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsSingle();
 
@@ -139,6 +136,11 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
         var (c, d) = Vector128.Widen(unsignedUpper.AsInt16() * signedUpper);
         return (accumulator.AsInt32() + a + b + c + d).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<float> LowSums, Vector128<float> HighSums) DotNibbles(
+        Vector128<float> lowSums, Vector128<float> highSums, Vector128<float> low, Vector128<float> even, Vector128<float> high, Vector128<float> odd) =>
+        (DotBytes(lowSums, low, even), DotBytes(highSums, high, odd));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, bool int4, byte offsetMask, ref byte destination)

@@ -88,9 +88,6 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> ShiftRight(Vector256<float> bits, int count) => (bits.AsUInt32() >>> count).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ShiftRightArithmetic(Vector256<float> bits, int count) => (bits.AsInt32() >> count).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GreaterThanBits(Vector256<float> a, Vector256<float> b) =>
         Vector256.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsSingle();
 
@@ -130,6 +127,11 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
         var (c, d) = Vector256.Widen(unsignedUpper.AsInt16() * signedUpper);
         return (accumulator.AsInt32() + a + b + c + d).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<float> LowSums, Vector256<float> HighSums) DotNibbles(
+        Vector256<float> lowSums, Vector256<float> highSums, Vector256<float> low, Vector256<float> even, Vector256<float> high, Vector256<float> odd) =>
+        (DotBytes(lowSums, low, even), DotBytes(highSums, high, odd));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreCodes(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, bool int4, byte offsetMask, ref byte destination)
