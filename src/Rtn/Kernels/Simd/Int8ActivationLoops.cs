@@ -103,6 +103,26 @@ internal static class Int8ActivationLoops
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
         var step = 4 * TWidth.Count;
         var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        if (SchemeConstants<TScheme>.IsInt4 && groupBytes == step)
+        {
+            // One step per group (128 codes at 512 bits, the default group): no loops inside the
+            // group, whose bookkeeping would cost as much as the step itself.
+            for (var j = 0; j < groups; j++)
+            {
+                var k = j * groupBytes;
+                MatVecLoops.Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, k, k + 1);
+                var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+                var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
+                var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
+                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
+            }
+
+            return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+        }
+
         for (var j = 0; j < groups; j++)
         {
             var start = j * groupBytes;
@@ -153,6 +173,17 @@ internal static class Int8ActivationLoops
         }
 
         return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+    }
+
+    /// <summary>One step of one row's 4-bit codes against the activations: its integer sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector NibbleSums<TWidth, TVector>(ref byte codes, TVector even, TVector odd, TVector toOffset, TVector lowNibbles)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var b = TWidth.LoadBytes(ref codes);
+        var (low, high) = TWidth.DotNibbles(TWidth.Zero, TWidth.Zero, TWidth.XorAnd(b, toOffset, lowNibbles), even, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), odd);
+        return TWidth.AddBits(low, high);
     }
 
     /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups, the weight scales widened as they are read.</summary>
