@@ -110,7 +110,7 @@ internal static class Int8ActivationLoops
             for (var j = 0; j < groups; j++)
             {
                 var k = j * groupBytes;
-                MatVecLoops.Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, k, k + 1);
+                MatVecLoops.Prefetch(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
                 var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                 var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
                 var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
