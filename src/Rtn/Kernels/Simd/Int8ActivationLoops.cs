@@ -140,14 +140,10 @@ internal static class Int8ActivationLoops
                     {
                         var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                         var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
-                        var b = TWidth.LoadBytes(ref Unsafe.Add(ref c0, k));
-                        (i0, h0) = TWidth.DotNibbles(i0, h0, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
-                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c1, k));
-                        (i1, h1) = TWidth.DotNibbles(i1, h1, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
-                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c2, k));
-                        (i2, h2) = TWidth.DotNibbles(i2, h2, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
-                        b = TWidth.LoadBytes(ref Unsafe.Add(ref c3, k));
-                        (i3, h3) = TWidth.DotNibbles(i3, h3, TWidth.XorAnd(b, toOffset, lowNibbles), ae, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), ao);
+                        (i0, h0) = NibbleProducts<TWidth, TVector>(i0, h0, ref Unsafe.Add(ref c0, k), ae, ao, toOffset, lowNibbles);
+                        (i1, h1) = NibbleProducts<TWidth, TVector>(i1, h1, ref Unsafe.Add(ref c1, k), ae, ao, toOffset, lowNibbles);
+                        (i2, h2) = NibbleProducts<TWidth, TVector>(i2, h2, ref Unsafe.Add(ref c2, k), ae, ao, toOffset, lowNibbles);
+                        (i3, h3) = NibbleProducts<TWidth, TVector>(i3, h3, ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles);
                     }
 
                     (i0, i1, i2, i3) = (TWidth.AddBits(i0, h0), TWidth.AddBits(i1, h1), TWidth.AddBits(i2, h2), TWidth.AddBits(i3, h3));
@@ -175,14 +171,27 @@ internal static class Int8ActivationLoops
         return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
     }
 
+    /// <summary>
+    /// Adds one step of one row's 4-bit codes, times the activations, to the row's sums of low and
+    /// high nibbles (see <see cref="ISimdWidth{TVector}.DotNibbles"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector Low, TVector High) NibbleProducts<TWidth, TVector>(
+        TVector lowSums, TVector highSums, ref byte codes, TVector even, TVector odd, TVector toOffset, TVector lowNibbles)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var b = TWidth.LoadBytes(ref codes);
+        return TWidth.DotNibbles(lowSums, highSums, TWidth.XorAnd(b, toOffset, lowNibbles), even, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), odd);
+    }
+
     /// <summary>One step of one row's 4-bit codes against the activations: its integer sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector NibbleSums<TWidth, TVector>(ref byte codes, TVector even, TVector odd, TVector toOffset, TVector lowNibbles)
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
     {
-        var b = TWidth.LoadBytes(ref codes);
-        var (low, high) = TWidth.DotNibbles(TWidth.Zero, TWidth.Zero, TWidth.XorAnd(b, toOffset, lowNibbles), even, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), odd);
+        var (low, high) = NibbleProducts<TWidth, TVector>(TWidth.Zero, TWidth.Zero, ref codes, even, odd, toOffset, lowNibbles);
         return TWidth.AddBits(low, high);
     }
 

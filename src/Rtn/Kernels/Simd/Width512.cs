@@ -72,9 +72,7 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> XorAnd(Vector512<float> bits, Vector512<float> flip, Vector512<float> mask) =>
-        Avx512F.IsSupported
-            ? Avx512F.TernaryLogic(bits.AsUInt32(), flip.AsUInt32(), mask.AsUInt32(), 0x28).AsSingle()
-            : ((bits.AsUInt32() ^ flip.AsUInt32()) & mask.AsUInt32()).AsSingle();
+        Avx512F.TernaryLogic(bits.AsUInt32(), flip.AsUInt32(), mask.AsUInt32(), 0x28).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ConvertInt32ToSingle(Vector512<float> lanes) => Vector512.ConvertToSingle(lanes.AsInt32());
