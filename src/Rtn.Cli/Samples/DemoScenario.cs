@@ -15,8 +15,8 @@ internal sealed record DemoResult(string Folder, SampleModelSpec Spec, long Para
 /// <summary>
 /// The demo: writes a seeded sample model, quantizes it with each configuration, measures the
 /// error, and runs one fused layer quantized next to dense. Everything happens in
-/// <paramref name="folder"/>; the caller removes it. <c>Run</c> stops at the next step, or between
-/// tensors of a quantization, once <c>cancellation</c> is cancelled.
+/// <paramref name="folder"/>; the caller removes it. <c>Run</c> stops at the next step, between
+/// tensors of a quantization or between timed calls of the layer, once <c>cancellation</c> is cancelled.
 /// </summary>
 internal sealed partial class DemoScenario(string folder, SampleModelSpec spec, IReadOnlyList<RtnConfig> configs, KernelOptions options)
 {
@@ -43,7 +43,7 @@ internal sealed partial class DemoScenario(string folder, SampleModelSpec spec, 
         cancellation.ThrowIfCancellationRequested();
         status("Running layer 0's fused gate/up projection ...");
         using var checkpoint = SafetensorsCheckpoint.Open(original);
-        var layer = LayerComparison.Run(checkpoint, "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight", configs, options);
+        var layer = LayerComparison.Run(checkpoint, "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight", configs, options, cancellation);
         return new DemoResult(folder, spec, parameters, checkpoint.Tensors.Sum(t => t.Tensor.ByteLength), checkpoints, layer);
     }
 

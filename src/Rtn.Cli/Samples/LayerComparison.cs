@@ -17,7 +17,7 @@ internal static class LayerComparison
 {
     private const double SecondsPerMeasurement = 0.2;
 
-    public static IReadOnlyList<LayerTiming> Run(SafetensorsCheckpoint original, string gateName, string upName, IEnumerable<RtnConfig> configs, KernelOptions options)
+    public static IReadOnlyList<LayerTiming> Run(SafetensorsCheckpoint original, string gateName, string upName, IEnumerable<RtnConfig> configs, KernelOptions options, CancellationToken cancellation)
     {
         var (gateFile, gate) = original[gateName];
         var (upFile, up) = original[upName];
@@ -47,7 +47,7 @@ internal static class LayerComparison
 
         var timings = new List<LayerTiming>
         {
-            new($"dense fp32 (TensorPrimitives.Dot, {threads} thread(s))", $"F32 [{outputSize}, {columns}]", dense.LongLength * 4, Time(DenseForward), 0),
+            new($"dense fp32 (TensorPrimitives.Dot, {threads} thread(s))", $"F32 [{outputSize}, {columns}]", dense.LongLength * 4, Time(DenseForward, cancellation), 0),
         };
 
         foreach (var config in configs)
@@ -56,7 +56,7 @@ internal static class LayerComparison
             layer.LoadPartition(0, gateFile.GetValues<BFloat16>(gate));
             layer.LoadPartition(1, upFile.GetValues<BFloat16>(up));
             var y = new BFloat16[outputSize];
-            var seconds = Time(() => layer.Forward(x, 1, y));
+            var seconds = Time(() => layer.Forward(x, 1, y), cancellation);
             var yWide = new float[outputSize];
             BFloat16.ConvertToSingle(y, yWide);
             var bytes = layer.Weight.Packed.LongLength + (layer.Weight.Scales.LongLength * 2);
@@ -71,13 +71,14 @@ internal static class LayerComparison
         return timings;
     }
 
-    private static double Time(Action call)
+    private static double Time(Action call, CancellationToken cancellation)
     {
         call();
         var calls = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < SecondsPerMeasurement || calls < 5)
         {
+            cancellation.ThrowIfCancellationRequested();
             call();
             calls++;
         }
