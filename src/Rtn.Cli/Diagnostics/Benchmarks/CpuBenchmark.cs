@@ -157,12 +157,13 @@ internal static class CpuBenchmark
     /// Runs <paramref name="operation"/> and <paramref name="baseline"/> alternately on successive
     /// matrices (one untimed call each first) until the operation has had <paramref name="seconds"/>
     /// and at least three calls. Alternating keeps both under the same conditions (clock, other
-    /// load) over the run.
+    /// load) over the run. The baseline takes the matrix half the rotation away from the
+    /// operation's, so neither finds in a cache what the other just streamed.
     /// </summary>
     private static CpuBenchMeasurement Measure(string name, long bytes, long weights, double seconds, int count, Action<int> operation, BenchBaseline kind, Action<int> baseline)
     {
         operation(0);
-        baseline(0);
+        baseline(count / 2);
         var (operationTime, baselineTime) = (TimeSpan.Zero, TimeSpan.Zero);
         var calls = 0;
         while (operationTime.TotalSeconds < seconds || calls < 3)
@@ -172,7 +173,7 @@ internal static class CpuBenchmark
             operation(i);
             operationTime += Stopwatch.GetElapsedTime(start);
             start = Stopwatch.GetTimestamp();
-            baseline(i);
+            baseline((i + (count / 2)) % count);
             baselineTime += Stopwatch.GetElapsedTime(start);
             calls++;
         }
