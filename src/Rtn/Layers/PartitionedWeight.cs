@@ -73,7 +73,7 @@ internal sealed class PartitionedWeight<T>
         for (var e = 0; e < experts; e++)
         {
             this.experts[e] = new QuantizedWeight<T>(
-                config, format, matrix, new byte[QuantizedWeight.PackedLength(config.Bits, matrix)], new T[QuantizedWeight.ScaleCount(config, matrix)]);
+                config, format, matrix, WeightArrays.Allocate<byte>(QuantizedWeight.PackedLength(config.Bits, matrix)), WeightArrays.Allocate<T>(QuantizedWeight.ScaleCount(config, matrix)));
         }
 
         (Config, Format) = (config, format);

@@ -104,9 +104,9 @@ internal static class CpuBenchmark
             }
 
             // Touch every page now, so no measurement pays for first-touch page faults.
-            packed[i] = new byte[QuantizedWeight<T>.PackedLength(config.Bits, shape)];
+            packed[i] = WeightArrays.Allocate<byte>(QuantizedWeight<T>.PackedLength(config.Bits, shape));
             packed[i].AsSpan().Fill(0x11);
-            scales[i] = new T[shape.ElementCount / groupSize];
+            scales[i] = WeightArrays.Allocate<T>(shape.ElementCount / groupSize);
             scales[i].AsSpan().Fill(Precision<T>.FromSingle(0.01f));
         }
 
@@ -133,7 +133,7 @@ internal static class CpuBenchmark
         var (rotatedPacked, rotatedScales) = (new byte[weightCount][], new T[weightCount][]);
         for (var i = 0; i < weightCount; i++)
         {
-            (rotatedPacked[i], rotatedScales[i]) = i < count ? (packed[i], scales[i]) : ((byte[])packed[i % count].Clone(), (T[])scales[i % count].Clone());
+            (rotatedPacked[i], rotatedScales[i]) = i < count ? (packed[i], scales[i]) : (Copy(packed[i % count]), Copy(scales[i % count]));
         }
 
         foreach (var precision in settings.Precisions)
@@ -147,6 +147,15 @@ internal static class CpuBenchmark
         }
 
         return new CpuBenchResult(settings, count, weightCount, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);
+    }
+
+    /// <summary>A copy in the memory the layers give their weights (<see cref="WeightArrays"/>).</summary>
+    private static TElement[] Copy<TElement>(TElement[] source)
+        where TElement : unmanaged
+    {
+        var copy = WeightArrays.Allocate<TElement>(source.Length);
+        source.CopyTo(copy, 0);
+        return copy;
     }
 
     /// <summary>The product's row in the report: "matmul m=1", with "int8 activations" when it quantizes them.</summary>
