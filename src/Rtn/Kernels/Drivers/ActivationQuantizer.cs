@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Rtn.Kernels.Simd;
 
 namespace Rtn.Kernels.Drivers;
@@ -18,23 +20,57 @@ internal static class ActivationQuantizer
     {
         ActivationQuantizeLoops.QuantizeRow(tier, x, g, splitByParity ? inOrder : codes, scales);
         var half = x.Length / 2;
+        var vectors = g % Vector128<sbyte>.Count == 0 && Vector128.IsHardwareAccelerated;
         for (var j = 0; j < scales.Length; j++)
         {
             var sum = 0;
-            for (var c = j * g; c < (j + 1) * g; c++)
+            if (vectors)
             {
-                if (splitByParity)
+                var group = (splitByParity ? inOrder : codes).Slice(j * g, g);
+                sum = splitByParity ? SumAndSplit(group, codes.Slice(j * g / 2, g / 2), codes.Slice(half + (j * g / 2), g / 2)) : SumAndSplit(group, default, default);
+            }
+            else
+            {
+                for (var c = j * g; c < (j + 1) * g; c++)
                 {
-                    codes[((c & 1) * half) + (c >> 1)] = inOrder[c];
-                    sum += inOrder[c];
-                }
-                else
-                {
-                    sum += codes[c];
+                    if (splitByParity)
+                    {
+                        codes[((c & 1) * half) + (c >> 1)] = inOrder[c];
+                        sum += inOrder[c];
+                    }
+                    else
+                    {
+                        sum += codes[c];
+                    }
                 }
             }
 
             offsetSums[j] = offset * (float)sum;
         }
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="group"/>'s codes; where <paramref name="even"/> is not empty, its
+    /// even columns are copied there and its odd ones to <paramref name="odd"/>.
+    /// </summary>
+    private static int SumAndSplit(ReadOnlySpan<sbyte> group, Span<sbyte> even, Span<sbyte> odd)
+    {
+        var byParity = Vector128.Create((byte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+        var sums = Vector128<int>.Zero;
+        for (var c = 0; c < group.Length; c += Vector128<sbyte>.Count)
+        {
+            var step = Vector128.Create(group.Slice(c, Vector128<sbyte>.Count));
+            var (low, high) = Vector128.Widen(step);
+            var pairs = low + high;
+            sums += Vector128.WidenLower(pairs) + Vector128.WidenUpper(pairs);
+            if (!even.IsEmpty)
+            {
+                var split = Vector128.Shuffle(step.AsByte(), byParity).AsUInt64();
+                MemoryMarshal.Write(MemoryMarshal.AsBytes(even.Slice(c / 2, 8)), split.GetElement(0));
+                MemoryMarshal.Write(MemoryMarshal.AsBytes(odd.Slice(c / 2, 8)), split.GetElement(1));
+            }
+        }
+
+        return Vector128.Sum(sums);
     }
 }

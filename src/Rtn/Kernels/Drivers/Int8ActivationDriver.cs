@@ -107,25 +107,9 @@ internal static unsafe class Int8ActivationDriver<TScheme>
                     ElementConversions.Widen(Tier, new ReadOnlySpan<T>(Bias + first, count), bias);
                 }
 
-                ref var codes = ref *(Packed + ((long)first * rowBytes));
-                ref var scales = ref *(Scales + ((long)first * groups));
-                for (var r = 0; r < count; r += BlockRows)
-                {
-                    // A short last block repeats its last row; the repeats are not stored.
-                    var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
-                    for (var i = 0; i < M; i++)
-                    {
-                        var total = Int8ActivationLoops.RowBlock<TScheme, T>(
-                            Tier, ref codes, rowBytes, ref scales, groups, rows,
-                            ref *(Activations + ((long)i * Columns)), ref *(ActivationScales + ((long)i * groups)), ref *(OffsetSums + ((long)i * groups)),
-                            Columns, GroupSize, Format, products);
-                        for (var k = 0; k < Math.Min(BlockRows, count - r); k++)
-                        {
-                            sums[(i * count) + r + k] = total[k] + bias[r + k];
-                        }
-                    }
-                }
-
+                Int8ActivationLoops.Rows<TScheme, T>(
+                    Tier, ref *(Packed + ((long)first * rowBytes)), rowBytes, ref *(Scales + ((long)first * groups)), groups, count,
+                    ref *Activations, ref *ActivationScales, ref *OffsetSums, M, Columns, GroupSize, Format, bias, sums, products);
                 for (var i = 0; i < M; i++)
                 {
                     ElementConversions.Narrow(Tier, sums.Slice(i * count, count), new Span<T>(Y + ((long)i * Rows) + first, count));

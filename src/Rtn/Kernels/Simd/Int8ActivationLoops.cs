@@ -37,22 +37,25 @@ internal static class Int8ActivationLoops
     }
 
     /// <summary>
-    /// <c>Σ_j s[r, j] · d[j] · Σ_c q[r, c] · a[c]</c> for rows <paramref name="rows"/> (four
-    /// indices, repeated for a short last block), where <paramref name="activations"/> holds the
-    /// codes a (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
+    /// <c>sums[i·count + r] = bias[r] + Σ_j s[r, j] · d[i, j] · Σ_c q[r, c] · a[i, c]</c> for
+    /// weight rows <c>r &lt; count</c> of <paramref name="codes"/> and activation rows
+    /// <c>i &lt; m</c>, four weight rows at a time, every activation row meeting a block while its
+    /// codes are in cache. <paramref name="activations"/> holds the codes a, <paramref name="columns"/>
+    /// per row (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
     /// <paramref name="activationScales"/> the scales d and <paramref name="offsetSums"/>
-    /// <c>Q/2 · Σ a</c> per group. <paramref name="products"/> is room for <c>4 · groups</c>
-    /// floats, the products of the two scales.
+    /// <c>Q/2 · Σ a</c>, <paramref name="groups"/> per row. <paramref name="products"/> is room for
+    /// <c>4 · groups</c> floats, the products of the two scales.
     /// </summary>
-    public static Vector128<float> RowBlock<TScheme, T>(
-        VectorTier tier, ref byte codes, int rowBytes, ref T scales, int groups, (int, int, int, int) rows,
-        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products)
+    public static void Rows<TScheme, T>(
+        VectorTier tier, ref byte codes, int rowBytes, ref T scales, int groups, int count,
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int m, int columns, int g, RtnFormat format,
+        ReadOnlySpan<float> bias, Span<float> sums, Span<float> products)
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        var loop = new RowBlockLoop<TScheme, T>(ref codes, rowBytes, ref scales, groups, rows, ref activations, ref activationScales, ref offsetSums, columns, g, format, products);
+        var loop = new RowsLoop<TScheme, T>(
+            ref codes, rowBytes, ref scales, groups, count, ref activations, ref activationScales, ref offsetSums, m, columns, g, format, bias, sums, products);
         Tiers.Run(tier, ref loop);
-        return loop.Totals;
     }
 
     /// <summary>One row, one code at a time; the integer sums need no offset correction.</summary>
@@ -196,6 +199,7 @@ internal static class Int8ActivationLoops
     }
 
     /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups, the weight scales widened as they are read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScaleProducts<T, TWidth, TVector>(ref T scales, ref float activationScales, int groups, ref float products)
         where T : unmanaged
         where TWidth : struct, ISimdWidth<TVector>
@@ -238,46 +242,80 @@ internal static class Int8ActivationLoops
             && (SchemeConstants<TScheme>.IsInt4 || !(lanes == Width512.Count && AvxVnni.IsSupported));
     }
 
-    private ref struct RowBlockLoop<TScheme, T>(
-        ref byte codes, int rowBytes, ref T scales, int groups, (int R0, int R1, int R2, int R3) rows,
-        ref sbyte activations, ref float activationScales, ref float offsetSums, int columns, int g, RtnFormat format, Span<float> products) : IWidthLoop
+    private ref struct RowsLoop<TScheme, T>(
+        ref byte codes, int rowBytes, ref T scales, int groups, int count,
+        ref sbyte activations, ref float activationScales, ref float offsetSums, int m, int columns, int g, RtnFormat format,
+        ReadOnlySpan<float> bias, Span<float> sums, Span<float> products) : IWidthLoop
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
+        private const int BlockRows = 4;
+
         private readonly ref byte codes = ref codes;
         private readonly ref T scales = ref scales;
         private readonly ref sbyte activations = ref activations;
         private readonly ref float activationScales = ref activationScales;
         private readonly ref float offsetSums = ref offsetSums;
+        private readonly ReadOnlySpan<float> bias = bias;
+        private readonly Span<float> sums = sums;
         private readonly Span<float> products = products;
-
-        /// <summary>The four rows' results.</summary>
-        public Vector128<float> Totals { get; private set; }
 
         bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
-        void IWidthLoop.Run<TWidth, TVector>()
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        readonly void IWidthLoop.Run<TWidth, TVector>()
         {
-            ref var p = ref MemoryMarshal.GetReference(products);
-            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R0), ref activationScales, groups, ref p);
-            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R1), ref activationScales, groups, ref Unsafe.Add(ref p, groups));
-            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R2), ref activationScales, groups, ref Unsafe.Add(ref p, 2 * groups));
-            ScaleProducts<T, TWidth, TVector>(ref Scales(rows.R3), ref activationScales, groups, ref Unsafe.Add(ref p, 3 * groups));
-            Totals = RowsVectors<TScheme, TWidth, TVector>(
-                ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
-                ref p, ref Unsafe.Add(ref p, groups), ref Unsafe.Add(ref p, 2 * groups), ref Unsafe.Add(ref p, 3 * groups),
-                ref activations, ref offsetSums, columns / 2, groups, g, format, MatVecLoops.PrefetchRows * rowBytes);
+            ref var p0 = ref MemoryMarshal.GetReference(products);
+            ref var p1 = ref Unsafe.Add(ref p0, groups);
+            ref var p2 = ref Unsafe.Add(ref p1, groups);
+            ref var p3 = ref Unsafe.Add(ref p2, groups);
+            var ahead = MatVecLoops.PrefetchRows * rowBytes;
+            for (var r = 0; r < count; r += BlockRows)
+            {
+                // A short last block repeats its last row; the repeats are not stored.
+                var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                for (var i = 0; i < m; i++)
+                {
+                    ref var d = ref Unsafe.Add(ref activationScales, i * groups);
+                    ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, groups, ref p0);
+                    ScaleProducts<T, TWidth, TVector>(ref Scales(r1), ref d, groups, ref p1);
+                    ScaleProducts<T, TWidth, TVector>(ref Scales(r2), ref d, groups, ref p2);
+                    ScaleProducts<T, TWidth, TVector>(ref Scales(r3), ref d, groups, ref p3);
+                    var totals = RowsVectors<TScheme, TWidth, TVector>(
+                        ref Row(r), ref Row(r1), ref Row(r2), ref Row(r3), ref p0, ref p1, ref p2, ref p3,
+                        ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref offsetSums, i * groups), columns / 2, groups, g, format, ahead);
+                    Store(totals, i, r);
+                }
+            }
         }
 
-        void IWidthLoop.RunScalar()
+        readonly void IWidthLoop.RunScalar()
         {
             var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
             var half = columns / 2;
-            Totals = Vector128.Create(
-                RowScalar<TScheme, T>(ref Row(rows.R0), ref Scales(rows.R0), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme, T>(ref Row(rows.R1), ref Scales(rows.R1), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme, T>(ref Row(rows.R2), ref Scales(rows.R2), ref activations, ref activationScales, groups, half, g, offsetMask),
-                RowScalar<TScheme, T>(ref Row(rows.R3), ref Scales(rows.R3), ref activations, ref activationScales, groups, half, g, offsetMask));
+            for (var r = 0; r < count; r++)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    sums[(i * count) + r] = bias[r] + RowScalar<TScheme, T>(
+                        ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * groups), groups, half, g, offsetMask);
+                }
+            }
+        }
+
+        /// <summary>Adds the bias to a block's four totals and stores those of rows below <c>count</c>.</summary>
+        private readonly void Store(Vector128<float> totals, int i, int r)
+        {
+            if (r + BlockRows <= count)
+            {
+                (totals + Vector128.Create(bias.Slice(r, BlockRows))).CopyTo(sums.Slice((i * count) + r, BlockRows));
+                return;
+            }
+
+            for (var k = 0; r + k < count; k++)
+            {
+                sums[(i * count) + r + k] = totals[k] + bias[r + k];
+            }
         }
 
         private readonly ref byte Row(int r) => ref Unsafe.Add(ref codes, (nint)r * rowBytes);
