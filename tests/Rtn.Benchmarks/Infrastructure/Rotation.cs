@@ -2,9 +2,11 @@ namespace Rtn.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Copies of a buffer, handed out in turn, enough of them to span at least 512 MiB: each call
-/// then reads memory no cache holds (the L3 here is 32 MiB), as a model's weights would be.
+/// then reads memory no cache holds (the L3 here is 32 MiB), as a model's weights would be. The
+/// copies live where the layers keep weights (<see cref="WeightArrays"/>).
 /// </summary>
 public sealed class Rotation<T>
+    where T : unmanaged
 {
     public const long SpanBytes = 512L << 20;
 
@@ -17,7 +19,8 @@ public sealed class Rotation<T>
         copies = new T[count][];
         for (var i = 0; i < count; i++)
         {
-            copies[i] = (T[])template.Clone();
+            copies[i] = WeightArrays.Allocate<T>(template.Length);
+            template.CopyTo(copies[i], 0);
         }
     }
 
