@@ -210,31 +210,16 @@ internal static unsafe class MatMulDriver<TScheme>
             var first = start * MatVecRows;
             var count = Math.Min(end * MatVecRows, p.Rows) - first;
             var groups = p.Groups;
-            var rented = ArrayPool<float>.Shared.Rent((count * groups) + ((p.M + 1) * count));
+            var rented = ArrayPool<float>.Shared.Rent((MatVecRows * groups) + ((p.M + 1) * count));
             try
             {
-                var scales = rented.AsSpan(0, count * groups);
-                var bias = rented.AsSpan(count * groups, count);
-                var sums = rented.AsSpan((count * groups) + count, p.M * count);
-                p.WidenScales(first, count, scales);
+                var widened = rented.AsSpan(0, MatVecRows * groups);
+                var bias = rented.AsSpan(MatVecRows * groups, count);
+                var sums = rented.AsSpan((MatVecRows * groups) + count, p.M * count);
                 p.WidenBias(first, count, bias);
-                ref var codes = ref *(p.Packed + ((long)first * p.RowBytes));
-                for (var r = 0; r < count; r += MatVecRows)
-                {
-                    // A short last block repeats its last row; the repeats are not stored. Every
-                    // activation row meets the block while its codes are still in cache.
-                    var rows = (r, Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
-                    for (var i = 0; i < p.M; i++)
-                    {
-                        var total = MatVecLoops.RowBlock<TScheme>(
-                            p.Tier, ref codes, p.RowBytes, ref MemoryMarshal.GetReference(scales), groups, rows,
-                            ref *(Activations + ((long)i * p.Columns)), p.Columns, p.GroupSize, p.Format);
-                        for (var k = 0; k < Math.Min(MatVecRows, count - r); k++)
-                        {
-                            sums[(i * count) + r + k] = total[k] + bias[r + k];
-                        }
-                    }
-                }
+                MatVecLoops.Rows<TScheme, T>(
+                    p.Tier, ref *(p.Packed + ((long)first * p.RowBytes)), p.RowBytes, ref *(p.Scales + ((long)first * groups)), groups, count,
+                    ref *Activations, p.M, p.Columns, p.GroupSize, p.Format, bias, sums, widened);
 
                 for (var i = 0; i < p.M; i++)
                 {

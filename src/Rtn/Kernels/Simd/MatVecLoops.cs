@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Rtn.Kernels.Drivers;
@@ -32,18 +33,22 @@ internal static class MatVecLoops
     }
 
     /// <summary>
-    /// <c>Σ_j s[r, j] · Σ_c q[r, c] · x[c]</c> for rows <paramref name="rows"/> (four indices,
-    /// repeated for a short last block). <paramref name="activations"/> holds x, or for 4 bits at
-    /// a vector tier its even columns followed by its odd ones (<c>columns/2</c> each);
-    /// <paramref name="tier"/> comes from <see cref="TierFor"/>.
+    /// <c>sums[i·count + r] = bias[r] + Σ_j s[r, j] · Σ_c q[r, c] · x[i, c]</c> for weight rows
+    /// <c>r &lt; count</c> of <paramref name="codes"/> and activation rows <c>i &lt; m</c>, four
+    /// weight rows at a time, every activation row meeting a block while its codes are in cache.
+    /// <paramref name="activations"/> holds x, <paramref name="columns"/> per row, or for 4 bits at
+    /// a vector tier each row's even columns followed by its odd ones (<c>columns/2</c> each);
+    /// <paramref name="tier"/> comes from <see cref="TierFor"/>. <paramref name="widened"/> is room
+    /// for <c>4 · groups</c> floats, a block's scales in fp32 when <typeparamref name="T"/> is not fp32.
     /// </summary>
-    public static Vector128<float> RowBlock<TScheme>(
-        VectorTier tier, ref byte codes, int rowBytes, ref float scales, int groups, (int, int, int, int) rows, ref float activations, int columns, int g, RtnFormat format)
+    public static void Rows<TScheme, T>(
+        VectorTier tier, ref byte codes, int rowBytes, ref T scales, int groups, int count, ref float activations, int m, int columns, int g, RtnFormat format,
+        ReadOnlySpan<float> bias, Span<float> sums, Span<float> widened)
         where TScheme : struct, IRtnScheme
+        where T : unmanaged
     {
-        var loop = new RowBlockLoop<TScheme>(ref codes, rowBytes, ref scales, groups, rows, ref activations, columns, g, format);
+        var loop = new RowsLoop<TScheme, T>(ref codes, rowBytes, ref scales, groups, count, ref activations, m, columns, g, format, bias, sums, widened);
         Tiers.Run(tier, ref loop);
-        return loop.Totals;
     }
 
     /// <summary>One row, one value at a time, against x in natural column order.</summary>
@@ -159,37 +164,108 @@ internal static class MatVecLoops
         public bool Fits(int lanes) => g % ((SchemeConstants<TScheme>.IsInt4 ? 2 : 1) * lanes) == 0;
     }
 
-    private ref struct RowBlockLoop<TScheme>(
-        ref byte codes, int rowBytes, ref float scales, int groups, (int R0, int R1, int R2, int R3) rows, ref float activations, int columns, int g, RtnFormat format) : IWidthLoop
+    private ref struct RowsLoop<TScheme, T>(
+        ref byte codes, int rowBytes, ref T scales, int groups, int count, ref float activations, int m, int columns, int g, RtnFormat format,
+        ReadOnlySpan<float> bias, Span<float> sums, Span<float> widened) : IWidthLoop
         where TScheme : struct, IRtnScheme
+        where T : unmanaged
     {
-        private readonly ref byte codes = ref codes;
-        private readonly ref float scales = ref scales;
-        private readonly ref float activations = ref activations;
+        private const int BlockRows = 4;
 
-        /// <summary>The four rows' results.</summary>
-        public Vector128<float> Totals { get; private set; }
+        private readonly ref byte codes = ref codes;
+        private readonly ref T scales = ref scales;
+        private readonly ref float activations = ref activations;
+        private readonly ReadOnlySpan<float> bias = bias;
+        private readonly Span<float> sums = sums;
+        private readonly Span<float> widened = widened;
 
         bool IWidthFit.Fits(int lanes) => new StepFit<TScheme>(g).Fits(lanes);
 
-        void IWidthLoop.Run<TWidth, TVector>() =>
-            Totals = RowsVectors<TScheme, TWidth, TVector>(
-                ref Row(rows.R0), ref Row(rows.R1), ref Row(rows.R2), ref Row(rows.R3),
-                ref Scales(rows.R0), ref Scales(rows.R1), ref Scales(rows.R2), ref Scales(rows.R3),
-                ref activations, columns / 2, groups, g, format, TWidth.NibbleValues(format), PrefetchRows * rowBytes);
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        readonly void IWidthLoop.Run<TWidth, TVector>()
+        {
+            var nibbles = TWidth.NibbleValues(format);
+            var ahead = PrefetchRows * rowBytes;
+            for (var r = 0; r < count; r += BlockRows)
+            {
+                // A short last block repeats its last row; the repeats are not stored.
+                var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                ref var s0 = ref ScalesOf<TWidth, TVector>(r, 0);
+                ref var s1 = ref ScalesOf<TWidth, TVector>(r1, 1);
+                ref var s2 = ref ScalesOf<TWidth, TVector>(r2, 2);
+                ref var s3 = ref ScalesOf<TWidth, TVector>(r3, 3);
+                for (var i = 0; i < m; i++)
+                {
+                    var totals = RowsVectors<TScheme, TWidth, TVector>(
+                        ref Row(r), ref Row(r1), ref Row(r2), ref Row(r3), ref s0, ref s1, ref s2, ref s3,
+                        ref Unsafe.Add(ref activations, i * columns), columns / 2, groups, g, format, nibbles, ahead);
+                    Store(totals, i, r);
+                }
+            }
+        }
 
-        void IWidthLoop.RunScalar()
+        readonly void IWidthLoop.RunScalar()
         {
             var offsetMask = SchemeConstants<TScheme>.OffsetMask(format);
-            Totals = Vector128.Create(
-                RowScalar<TScheme>(ref Row(rows.R0), ref Scales(rows.R0), ref activations, groups, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R1), ref Scales(rows.R1), ref activations, groups, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R2), ref Scales(rows.R2), ref activations, groups, g, offsetMask),
-                RowScalar<TScheme>(ref Row(rows.R3), ref Scales(rows.R3), ref activations, groups, g, offsetMask));
+            ref var wide = ref MemoryMarshal.GetReference(widened);
+            for (var r = 0; r < count; r++)
+            {
+                for (var j = 0; j < groups; j++)
+                {
+                    Unsafe.Add(ref wide, j) = Precision<T>.ToSingle(Unsafe.Add(ref Scales(r), j));
+                }
+
+                for (var i = 0; i < m; i++)
+                {
+                    sums[(i * count) + r] = bias[r] + RowScalar<TScheme>(ref Row(r), ref wide, ref Unsafe.Add(ref activations, i * columns), groups, g, offsetMask);
+                }
+            }
+        }
+
+        /// <summary>Row <paramref name="r"/>'s scales in fp32: the row itself for fp32 scales, else widened into <paramref name="slot"/> of <c>widened</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly ref float ScalesOf<TWidth, TVector>(int r, int slot)
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return ref Unsafe.As<T, float>(ref Scales(r));
+            }
+
+            ref var source = ref Scales(r);
+            ref var destination = ref widened[slot * groups];
+            var j = 0;
+            for (; j + TWidth.Count <= groups; j += TWidth.Count)
+            {
+                TWidth.Store(Lanes<TWidth, TVector>.Load(ref Unsafe.Add(ref source, j)), ref Unsafe.Add(ref destination, j));
+            }
+
+            for (; j < groups; j++)
+            {
+                Unsafe.Add(ref destination, j) = Precision<T>.ToSingle(Unsafe.Add(ref source, j));
+            }
+
+            return ref destination;
+        }
+
+        /// <summary>Adds the bias to a block's four totals and stores those of rows below <c>count</c>.</summary>
+        private readonly void Store(Vector128<float> totals, int i, int r)
+        {
+            if (r + BlockRows <= count)
+            {
+                (totals + Vector128.Create(bias.Slice(r, BlockRows))).CopyTo(sums.Slice((i * count) + r, BlockRows));
+                return;
+            }
+
+            for (var k = 0; r + k < count; k++)
+            {
+                sums[(i * count) + r + k] = totals[k] + bias[r + k];
+            }
         }
 
         private readonly ref byte Row(int r) => ref Unsafe.Add(ref codes, (nint)r * rowBytes);
 
-        private readonly ref float Scales(int r) => ref Unsafe.Add(ref scales, (nint)r * groups);
+        private readonly ref T Scales(int r) => ref Unsafe.Add(ref scales, (nint)r * groups);
     }
 }
