@@ -31,7 +31,7 @@ internal enum BenchBaseline
 /// <summary>
 /// One operation's time per matrix next to the time its baseline takes over the bytes it must
 /// stream (a copy of its input for quantize and of its output for dequantize, a read of the
-/// packed weight for the product): the ratio says how far from memory-bound the kernel is.
+/// packed weight and its scales for the product): the ratio says how far from memory-bound the kernel is.
 /// </summary>
 internal sealed record CpuBenchMeasurement(string Operation, long Bytes, long Weights, double Seconds, BenchBaseline Baseline, double BaselineSeconds, int Calls)
 {
@@ -143,7 +143,7 @@ internal static class CpuBenchmark
             var mode = options with { Precision = precision };
             measurements.Add(Measure(name, packedBytes, shape.ElementCount, settings.Seconds, weightCount,
                 i => kernels.MatMul<T>(x, 1, rotatedPacked[i], rotatedScales[i], rows, columns, ReadOnlySpan<T>.Empty, y, settings.Format, mode),
-                BenchBaseline.Read, i => ParallelRead.Run(rotatedPacked[i], threads)));
+                BenchBaseline.Read, i => ParallelRead.Run(rotatedPacked[i], rotatedScales[i], threads)));
         }
 
         return new CpuBenchResult(settings, count, weightCount, kernels.IsSpecialized, options.ResolveTier(), threads, measurements);

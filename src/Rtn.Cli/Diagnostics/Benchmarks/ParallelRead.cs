@@ -12,17 +12,24 @@ internal static class ParallelRead
 {
     private const int StepBytes = 4 * 32;
 
-    /// <summary>Reads <paramref name="bytes"/> on <paramref name="threads"/> threads; the result only keeps the reads alive.</summary>
-    public static byte Run(byte[] bytes, int threads)
+    /// <summary>
+    /// Reads <paramref name="codes"/> and <paramref name="scales"/>, a quantized weight's bytes, on
+    /// <paramref name="threads"/> threads, each its share of both; the result only keeps the reads alive.
+    /// </summary>
+    public static byte Run<T>(byte[] codes, T[] scales, int threads)
+        where T : unmanaged
     {
         var folds = new byte[threads];
-        var chunk = (bytes.Length / threads) / StepBytes * StepBytes;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-        {
-            var length = t == threads - 1 ? bytes.Length - (t * chunk) : chunk;
-            folds[t] = Fold(bytes.AsSpan(t * chunk, length));
-        });
+            folds[t] = (byte)(Fold(Share(codes, t, threads)) | Fold(Share(MemoryMarshal.AsBytes<T>(scales), t, threads))));
         return folds[0];
+    }
+
+    /// <summary>Thread <paramref name="t"/>'s part of <paramref name="bytes"/>: whole steps, the rest to the last thread.</summary>
+    private static ReadOnlySpan<byte> Share(ReadOnlySpan<byte> bytes, int t, int threads)
+    {
+        var chunk = (bytes.Length / threads) / StepBytes * StepBytes;
+        return t == threads - 1 ? bytes[(t * chunk)..] : bytes.Slice(t * chunk, chunk);
     }
 
     private static byte Fold(ReadOnlySpan<byte> bytes)
