@@ -274,6 +274,7 @@ internal static class Int8ActivationLoops
             {
                 // A short last block repeats its last row; the repeats are not stored.
                 var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                MatVecLoops.PrefetchBlockScales(ref Scales(r), groups);
                 for (var i = 0; i < m; i++)
                 {
                     ref var d = ref Unsafe.Add(ref activationScales, i * groups);

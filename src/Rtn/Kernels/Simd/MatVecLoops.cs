@@ -157,6 +157,29 @@ internal static class MatVecLoops
         }
     }
 
+    /// <summary>
+    /// Asks for the scales of the four rows <see cref="PrefetchRows"/> rows on from the block whose
+    /// scales start at <paramref name="blockScales"/>, one request per cache line: a block's scales
+    /// are a short run of their own that the hardware prefetcher misses, and without the request
+    /// the block's first group waits for memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void PrefetchBlockScales<T>(ref T blockScales, int groups)
+        where T : unmanaged
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var rowBytes = groups * Unsafe.SizeOf<T>();
+        var ahead = (byte*)Unsafe.AsPointer(ref blockScales) + (PrefetchRows * rowBytes);
+        for (var line = 0; line < 4 * rowBytes; line += 64)
+        {
+            Sse.Prefetch1(ahead + line);
+        }
+    }
+
     /// <summary>Whether a width's step (a vector of codes, two for 4 bits) divides the group.</summary>
     private readonly struct StepFit<TScheme>(int g) : IWidthFit
         where TScheme : struct, IRtnScheme
@@ -190,6 +213,7 @@ internal static class MatVecLoops
             {
                 // A short last block repeats its last row; the repeats are not stored.
                 var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
+                PrefetchBlockScales(ref Scales(r), groups);
                 ref var s0 = ref ScalesOf<TWidth, TVector>(r, 0);
                 ref var s1 = ref ScalesOf<TWidth, TVector>(r1, 1);
                 ref var s2 = ref ScalesOf<TWidth, TVector>(r2, 2);
