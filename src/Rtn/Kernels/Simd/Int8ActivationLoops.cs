@@ -153,7 +153,21 @@ internal static class Int8ActivationLoops
                 }
                 else
                 {
-                    for (var k = chunk; k < chunkEnd; k += step)
+                    // Two steps at a time into separate sums: eight dot-product chains, not four
+                    // chains that each wait for the last step's result.
+                    var (h0, h1, h2, h3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+                    var k = chunk;
+                    for (; k + (2 * step) <= chunkEnd; k += 2 * step)
+                    {
+                        var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+                        var b = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + step));
+                        (i0, h0) = BytePairProducts<TWidth, TVector>(i0, h0, ref Unsafe.Add(ref c0, k), step, a, b, toOffset);
+                        (i1, h1) = BytePairProducts<TWidth, TVector>(i1, h1, ref Unsafe.Add(ref c1, k), step, a, b, toOffset);
+                        (i2, h2) = BytePairProducts<TWidth, TVector>(i2, h2, ref Unsafe.Add(ref c2, k), step, a, b, toOffset);
+                        (i3, h3) = BytePairProducts<TWidth, TVector>(i3, h3, ref Unsafe.Add(ref c3, k), step, a, b, toOffset);
+                    }
+
+                    if (k < chunkEnd)
                     {
                         var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                         i0 = TWidth.DotBytes(i0, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c0, k)), toOffset), a);
@@ -161,6 +175,8 @@ internal static class Int8ActivationLoops
                         i2 = TWidth.DotBytes(i2, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c2, k)), toOffset), a);
                         i3 = TWidth.DotBytes(i3, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref c3, k)), toOffset), a);
                     }
+
+                    (i0, i1, i2, i3) = (TWidth.AddBits(i0, h0), TWidth.AddBits(i1, h1), TWidth.AddBits(i2, h2), TWidth.AddBits(i3, h3));
                 }
 
                 t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(i0), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
@@ -187,6 +203,14 @@ internal static class Int8ActivationLoops
         var b = TWidth.LoadBytes(ref codes);
         return TWidth.DotNibbles(lowSums, highSums, TWidth.XorAnd(b, toOffset, lowNibbles), even, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), odd);
     }
+
+    /// <summary>Adds two steps of one row's 8-bit codes, <paramref name="step"/> bytes apart, times activations <paramref name="a"/> and <paramref name="b"/>, to two sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector First, TVector Second) BytePairProducts<TWidth, TVector>(TVector first, TVector second, ref byte codes, int step, TVector a, TVector b, TVector toOffset)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct =>
+        (TWidth.DotBytes(first, TWidth.Xor(TWidth.LoadBytes(ref codes), toOffset), a),
+         TWidth.DotBytes(second, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref codes, step)), toOffset), b));
 
     /// <summary>One step of one row's 4-bit codes against the activations: its integer sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
