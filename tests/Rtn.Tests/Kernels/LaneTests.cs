@@ -85,6 +85,20 @@ public class LaneTests
         AtEveryWidth(new DotNibblesCheck(low, even, high, odd, random.Next(-1000, 1000)));
     }
 
+    /// <summary>Whole numbers below 2¹⁰, whose sums are exact in any order, so each vector's sum has one right answer.</summary>
+    [Property(MaxTest = 300)]
+    public void SumEach_AnyTier_SumsEachVectorIntoItsLane(int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[4 * 16];
+        for (var k = 0; k < values.Length; k++)
+        {
+            values[k] = random.Next(-1024, 1024);
+        }
+
+        AtEveryWidth(new SumEachCheck(values));
+    }
+
     private static void AtEveryWidth<TCheck>(TCheck check)
         where TCheck : struct, IWidthCheck
     {
@@ -182,6 +196,22 @@ public class LaneTests
             var lanes = new float[TWidth.Count];
             TWidth.Store(sums, ref lanes[0]);
             lanes.Sum(lane => (long)BitConverter.SingleToInt32Bits(lane)).ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes");
+        }
+    }
+
+    private readonly struct SumEachCheck(float[] values) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var count = TWidth.Count;
+            var sums = TWidth.SumEach(
+                TWidth.Load(ref values[0]), TWidth.Load(ref values[count]), TWidth.Load(ref values[2 * count]), TWidth.Load(ref values[3 * count]));
+            for (var v = 0; v < 4; v++)
+            {
+                sums[v].ShouldBe(values.AsSpan(v * count, count).ToArray().Sum(), $"vector {v}, {count * 32}-bit lanes");
+            }
         }
     }
 

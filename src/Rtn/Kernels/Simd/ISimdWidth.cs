@@ -57,8 +57,11 @@ internal interface ISimdWidth<TVector>
     /// <summary><paramref name="value"/> clamped to [min, max] (finite bounds, NaN not expected).</summary>
     static abstract TVector Clamp(TVector value, TVector min, TVector max);
 
-    /// <summary>The sum of the lanes.</summary>
-    static abstract float Sum(TVector value);
+    /// <summary>
+    /// The sums of the lanes of four vectors at once, halves added pairwise: a few shuffles where
+    /// four separate sums would each reduce a whole vector.
+    /// </summary>
+    static abstract Vector128<float> SumEach(TVector a, TVector b, TVector c, TVector d);
 
     /// <summary>Bitwise and.</summary>
     static abstract TVector And(TVector a, TVector b);

@@ -123,7 +123,7 @@ internal static class Int8ActivationLoops
                 t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
             }
 
-            return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+            return TWidth.SumEach(t0, t1, t2, t3);
         }
 
         for (var j = 0; j < groups; j++)
@@ -187,7 +187,7 @@ internal static class Int8ActivationLoops
             }
         }
 
-        return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+        return TWidth.SumEach(t0, t1, t2, t3);
     }
 
     /// <summary>

@@ -136,7 +136,7 @@ internal static class MatVecLoops
             t3 = TWidth.FusedMultiplyAdd(a3, TWidth.Broadcast(Unsafe.Add(ref s3, j)), t3);
         }
 
-        return Vector128.Create(TWidth.Sum(t0), TWidth.Sum(t1), TWidth.Sum(t2), TWidth.Sum(t3));
+        return TWidth.SumEach(t0, t1, t2, t3);
     }
 
     /// <summary>Asks for bytes <c>[from, to)</c> of the four rows <paramref name="ahead"/> bytes on, one request per cache line.</summary>

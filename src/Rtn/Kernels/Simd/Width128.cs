@@ -55,7 +55,18 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
         Vector128.ClampNative(value, min, max);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+    public static Vector128<float> SumEach(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+    {
+        if (!Sse.IsSupported)
+        {
+            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+        }
+
+        // [a0 + a2, b0 + b2, a1 + a3, b1 + b3] and the same for c, d; then their halves crosswise.
+        var ab = Sse.UnpackLow(a, b) + Sse.UnpackHigh(a, b);
+        var cd = Sse.UnpackLow(c, d) + Sse.UnpackHigh(c, d);
+        return Sse.MoveLowToHigh(ab, cd) + Sse.MoveHighToLow(cd, ab);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => (a.AsUInt32() & b.AsUInt32()).AsSingle();
