@@ -309,7 +309,7 @@ internal static class Int8ActivationLoops
                     var totals = RowsVectors<TScheme, TWidth, TVector>(
                         ref Row(r), ref Row(r1), ref Row(r2), ref Row(r3), ref p0, ref p1, ref p2, ref p3,
                         ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref offsetSums, i * groups), columns / 2, groups, g, format, ahead);
-                    Store(totals, i, r);
+                    MatVecLoops.StoreBlock(totals, bias, sums.Slice(i * count, count), r);
                 }
             }
         }
@@ -325,21 +325,6 @@ internal static class Int8ActivationLoops
                     sums[(i * count) + r] = bias[r] + RowScalar<TScheme, T>(
                         ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * groups), groups, half, g, offsetMask);
                 }
-            }
-        }
-
-        /// <summary>Adds the bias to a block's four totals and stores those of rows below <c>count</c>.</summary>
-        private readonly void Store(Vector128<float> totals, int i, int r)
-        {
-            if (r + BlockRows <= count)
-            {
-                (totals + Vector128.Create(bias.Slice(r, BlockRows))).CopyTo(sums.Slice((i * count) + r, BlockRows));
-                return;
-            }
-
-            for (var k = 0; r + k < count; k++)
-            {
-                sums[(i * count) + r + k] = totals[k] + bias[r + k];
             }
         }
 

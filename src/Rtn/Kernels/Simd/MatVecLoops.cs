@@ -180,6 +180,25 @@ internal static class MatVecLoops
         }
     }
 
+    /// <summary>
+    /// Adds the bias to the totals of the block of four rows that starts at row <paramref name="r"/>
+    /// and stores those of rows that exist (a short last block repeats its last row) into one
+    /// activation row's <paramref name="sums"/>, one per weight row.
+    /// </summary>
+    internal static void StoreBlock(Vector128<float> totals, ReadOnlySpan<float> bias, Span<float> sums, int r)
+    {
+        if (r + 4 <= sums.Length)
+        {
+            (totals + Vector128.Create(bias.Slice(r, 4))).CopyTo(sums.Slice(r, 4));
+            return;
+        }
+
+        for (var k = 0; r + k < sums.Length; k++)
+        {
+            sums[r + k] = totals[k] + bias[r + k];
+        }
+    }
+
     /// <summary>Whether a width's step (a vector of codes, two for 4 bits) divides the group.</summary>
     private readonly struct StepFit<TScheme>(int g) : IWidthFit
         where TScheme : struct, IRtnScheme
@@ -223,7 +242,7 @@ internal static class MatVecLoops
                     var totals = RowsVectors<TScheme, TWidth, TVector>(
                         ref Row(r), ref Row(r1), ref Row(r2), ref Row(r3), ref s0, ref s1, ref s2, ref s3,
                         ref Unsafe.Add(ref activations, i * columns), columns / 2, groups, g, format, nibbles, ahead);
-                    Store(totals, i, r);
+                    StoreBlock(totals, bias, sums.Slice(i * count, count), r);
                 }
             }
         }
@@ -271,21 +290,6 @@ internal static class MatVecLoops
             }
 
             return ref destination;
-        }
-
-        /// <summary>Adds the bias to a block's four totals and stores those of rows below <c>count</c>.</summary>
-        private readonly void Store(Vector128<float> totals, int i, int r)
-        {
-            if (r + BlockRows <= count)
-            {
-                (totals + Vector128.Create(bias.Slice(r, BlockRows))).CopyTo(sums.Slice((i * count) + r, BlockRows));
-                return;
-            }
-
-            for (var k = 0; r + k < count; k++)
-            {
-                sums[(i * count) + r + k] = totals[k] + bias[r + k];
-            }
         }
 
         private readonly ref byte Row(int r) => ref Unsafe.Add(ref codes, (nint)r * rowBytes);
