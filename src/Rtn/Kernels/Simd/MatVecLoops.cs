@@ -233,10 +233,10 @@ internal static class MatVecLoops
                 // A short last block repeats its last row; the repeats are not stored.
                 var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
                 PrefetchBlockScales(ref Scales(r), groups);
-                ref var s0 = ref ScalesOf<TWidth, TVector>(r, 0);
-                ref var s1 = ref ScalesOf<TWidth, TVector>(r1, 1);
-                ref var s2 = ref ScalesOf<TWidth, TVector>(r2, 2);
-                ref var s3 = ref ScalesOf<TWidth, TVector>(r3, 3);
+                ref var s0 = ref BlockScales<TWidth, TVector>(r, r3);
+                ref var s1 = ref Unsafe.Add(ref s0, (r1 - r) * groups);
+                ref var s2 = ref Unsafe.Add(ref s0, (r2 - r) * groups);
+                ref var s3 = ref Unsafe.Add(ref s0, (r3 - r) * groups);
                 for (var i = 0; i < m; i++)
                 {
                     var totals = RowsVectors<TScheme, TWidth, TVector>(
@@ -265,26 +265,31 @@ internal static class MatVecLoops
             }
         }
 
-        /// <summary>Row <paramref name="r"/>'s scales in fp32: the row itself for fp32 scales, else widened into <paramref name="slot"/> of <c>widened</c>.</summary>
+        /// <summary>
+        /// The scales of rows <paramref name="first"/> to <paramref name="last"/> in fp32, one row
+        /// after another: the rows themselves for fp32 scales, else widened together into
+        /// <c>widened</c> (as one run, so that a block of short rows takes a vector or two).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly ref float ScalesOf<TWidth, TVector>(int r, int slot)
+        private readonly ref float BlockScales<TWidth, TVector>(int first, int last)
             where TWidth : struct, ISimdWidth<TVector>
             where TVector : struct
         {
             if (typeof(T) == typeof(float))
             {
-                return ref Unsafe.As<T, float>(ref Scales(r));
+                return ref Unsafe.As<T, float>(ref Scales(first));
             }
 
-            ref var source = ref Scales(r);
-            ref var destination = ref widened[slot * groups];
+            ref var source = ref Scales(first);
+            ref var destination = ref MemoryMarshal.GetReference(widened);
+            var length = (last - first + 1) * groups;
             var j = 0;
-            for (; j + TWidth.Count <= groups; j += TWidth.Count)
+            for (; j + TWidth.Count <= length; j += TWidth.Count)
             {
                 TWidth.Store(Lanes<TWidth, TVector>.Load(ref Unsafe.Add(ref source, j)), ref Unsafe.Add(ref destination, j));
             }
 
-            for (; j < groups; j++)
+            for (; j < length; j++)
             {
                 Unsafe.Add(ref destination, j) = Precision<T>.ToSingle(Unsafe.Add(ref source, j));
             }
