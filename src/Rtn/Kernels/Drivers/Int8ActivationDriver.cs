@@ -13,8 +13,7 @@ namespace Rtn.Kernels.Drivers;
 internal static unsafe class Int8ActivationDriver<TScheme>
     where TScheme : struct, IRtnScheme
 {
-    /// <summary>Weight rows per block.</summary>
-    private const int BlockRows = 4;
+    private const int BlockRows = Int8ActivationLoops.BlockRows;
 
     /// <summary>Called by <see cref="MatMulDriver{TScheme}"/> once the call is validated and <paramref name="g"/> resolved.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, int g, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
@@ -24,16 +23,22 @@ internal static unsafe class Int8ActivationDriver<TScheme>
         var tier = Int8ActivationLoops.TierFor<TScheme>(allowed, g);
         var groups = columns / g;
         var codes = ArrayPool<sbyte>.Shared.Rent((m + 1) * columns);
-        var floats = ArrayPool<float>.Shared.Rent((2 * m * groups) + columns);
+        // Each row's scales four times over, then the offset sums, then room for one row in fp32.
+        var floats = ArrayPool<float>.Shared.Rent((5 * m * groups) + columns);
         try
         {
-            var row = floats.AsSpan(2 * m * groups, columns);
+            var row = floats.AsSpan(5 * m * groups, columns);
             for (var i = 0; i < m; i++)
             {
+                var rowScales = floats.AsSpan(i * BlockRows * groups, BlockRows * groups);
                 ElementConversions.Widen(tier, x.Slice(i * columns, columns), row);
                 ActivationQuantizer.QuantizeRow(
                     allowed, row, g, SchemeConstants<TScheme>.IsInt4, 1 << (TScheme.Bits - 1), codes.AsSpan(m * columns, columns),
-                    codes.AsSpan(i * columns, columns), floats.AsSpan(i * groups, groups), floats.AsSpan((m + i) * groups, groups));
+                    codes.AsSpan(i * columns, columns), rowScales[..groups], floats.AsSpan((BlockRows * m * groups) + (i * groups), groups));
+                for (var k = 1; k < BlockRows; k++)
+                {
+                    rowScales[..groups].CopyTo(rowScales[(k * groups)..]);
+                }
             }
 
             fixed (byte* p = packed)
@@ -51,7 +56,7 @@ internal static unsafe class Int8ActivationDriver<TScheme>
                     Y = yp,
                     Activations = a,
                     ActivationScales = f,
-                    OffsetSums = f + (m * groups),
+                    OffsetSums = f + (BlockRows * m * groups),
                     M = m,
                     Rows = rows,
                     Columns = columns,

@@ -19,6 +19,9 @@ namespace Rtn.Kernels.Simd;
 /// </summary>
 internal static class Int8ActivationLoops
 {
+    /// <summary>Weight rows per block: the rows whose codes one pass over the activations meets.</summary>
+    public const int BlockRows = 4;
+
     /// <summary>
     /// Bytes of codes summed in 32-bit integers before they move to fp32: a lane then holds at
     /// most 4096 products of at most 255 · 128, far from overflowing, however long a group is.
@@ -42,8 +45,9 @@ internal static class Int8ActivationLoops
     /// <c>i &lt; m</c>, four weight rows at a time, every activation row meeting a block while its
     /// codes are in cache. <paramref name="activations"/> holds the codes a, <paramref name="columns"/>
     /// per row (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
-    /// <paramref name="activationScales"/> the scales d and <paramref name="offsetSums"/>
-    /// <c>Q/2 · Σ a</c>, <paramref name="groups"/> per row. <paramref name="products"/> is room for
+    /// <paramref name="activationScales"/> the scales d, each row's four times over (one copy per
+    /// row of a block, so that a block's scale products are one run of multiplies), and
+    /// <paramref name="offsetSums"/> <c>Q/2 · Σ a</c>, <paramref name="groups"/> per row. <paramref name="products"/> is room for
     /// <c>4 · groups</c> floats, the products of the two scales.
     /// </summary>
     public static void Rows<TScheme, T>(
@@ -222,7 +226,7 @@ internal static class Int8ActivationLoops
         return TWidth.AddBits(low, high);
     }
 
-    /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for one row's groups, the weight scales widened as they are read.</summary>
+    /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for <paramref name="groups"/> groups (one row's, or a block's), the weight scales widened as they are read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScaleProducts<T, TWidth, TVector>(ref T scales, ref float activationScales, int groups, ref float products)
         where T : unmanaged
@@ -273,8 +277,6 @@ internal static class Int8ActivationLoops
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        private const int BlockRows = 4;
-
         private readonly ref byte codes = ref codes;
         private readonly ref T scales = ref scales;
         private readonly ref sbyte activations = ref activations;
@@ -301,11 +303,19 @@ internal static class Int8ActivationLoops
                 MatVecLoops.PrefetchBlockScales(ref Scales(r), groups);
                 for (var i = 0; i < m; i++)
                 {
-                    ref var d = ref Unsafe.Add(ref activationScales, i * groups);
-                    ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, groups, ref p0);
-                    ScaleProducts<T, TWidth, TVector>(ref Scales(r1), ref d, groups, ref p1);
-                    ScaleProducts<T, TWidth, TVector>(ref Scales(r2), ref d, groups, ref p2);
-                    ScaleProducts<T, TWidth, TVector>(ref Scales(r3), ref d, groups, ref p3);
+                    ref var d = ref Unsafe.Add(ref activationScales, i * BlockRows * groups);
+                    if (r + BlockRows <= count)
+                    {
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, BlockRows * groups, ref p0);
+                    }
+                    else
+                    {
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, groups, ref p0);
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r1), ref d, groups, ref p1);
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r2), ref d, groups, ref p2);
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r3), ref d, groups, ref p3);
+                    }
+
                     var totals = RowsVectors<TScheme, TWidth, TVector>(
                         ref Row(r), ref Row(r1), ref Row(r2), ref Row(r3), ref p0, ref p1, ref p2, ref p3,
                         ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref offsetSums, i * groups), columns / 2, groups, g, format, ahead);
@@ -323,7 +333,7 @@ internal static class Int8ActivationLoops
                 for (var i = 0; i < m; i++)
                 {
                     sums[(i * count) + r] = bias[r] + RowScalar<TScheme, T>(
-                        ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * groups), groups, half, g, offsetMask);
+                        ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * BlockRows * groups), groups, half, g, offsetMask);
                 }
             }
         }
