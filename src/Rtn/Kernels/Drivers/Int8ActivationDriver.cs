@@ -13,7 +13,7 @@ namespace Rtn.Kernels.Drivers;
 internal static unsafe class Int8ActivationDriver<TScheme>
     where TScheme : struct, IRtnScheme
 {
-    private const int BlockRows = Int8ActivationLoops.BlockRows;
+    private const int BlockRows = MatVecLoops.BlockRows;
 
     /// <summary>Called by <see cref="MatMulDriver{TScheme}"/> once the call is validated and <paramref name="g"/> resolved.</summary>
     public static void MatMul<T>(ReadOnlySpan<T> x, int m, ReadOnlySpan<byte> packed, ReadOnlySpan<T> scales, int rows, int columns, int g, ReadOnlySpan<T> bias, Span<T> y, RtnFormat format, KernelOptions options)
@@ -24,10 +24,10 @@ internal static unsafe class Int8ActivationDriver<TScheme>
         var groups = columns / g;
         var codes = ArrayPool<sbyte>.Shared.Rent((m + 1) * columns);
         // Each row's scales four times over, then the offset sums, then room for one row in fp32.
-        var floats = ArrayPool<float>.Shared.Rent((5 * m * groups) + columns);
+        var floats = ArrayPool<float>.Shared.Rent(((BlockRows + 1) * m * groups) + columns);
         try
         {
-            var row = floats.AsSpan(5 * m * groups, columns);
+            var row = floats.AsSpan((BlockRows + 1) * m * groups, columns);
             for (var i = 0; i < m; i++)
             {
                 var rowScales = floats.AsSpan(i * BlockRows * groups, BlockRows * groups);

@@ -18,7 +18,7 @@ internal static unsafe class MatMulDriver<TScheme>
     private const int PanelMinRows = 4;
 
     /// <summary>Weight rows per MatVec block.</summary>
-    private const int MatVecRows = 4;
+    private const int MatVecRows = MatVecLoops.BlockRows;
 
     /// <summary>Panels per MatMat work item: their rows share one pass over the packed activations.</summary>
     private const int PanelsPerItem = 4;

@@ -19,9 +19,6 @@ namespace Rtn.Kernels.Simd;
 /// </summary>
 internal static class Int8ActivationLoops
 {
-    /// <summary>Weight rows per block: the rows whose codes one pass over the activations meets.</summary>
-    public const int BlockRows = 4;
-
     /// <summary>
     /// Bytes of codes summed in 32-bit integers before they move to fp32: a lane then holds at
     /// most 4096 products of at most 255 · 128, far from overflowing, however long a group is.
@@ -296,17 +293,17 @@ internal static class Int8ActivationLoops
             ref var p2 = ref Unsafe.Add(ref p1, groups);
             ref var p3 = ref Unsafe.Add(ref p2, groups);
             var ahead = MatVecLoops.PrefetchRows * rowBytes;
-            for (var r = 0; r < count; r += BlockRows)
+            for (var r = 0; r < count; r += MatVecLoops.BlockRows)
             {
                 // A short last block repeats its last row; the repeats are not stored.
                 var (r1, r2, r3) = (Math.Min(r + 1, count - 1), Math.Min(r + 2, count - 1), Math.Min(r + 3, count - 1));
                 MatVecLoops.PrefetchBlockScales(ref Scales(r), groups);
                 for (var i = 0; i < m; i++)
                 {
-                    ref var d = ref Unsafe.Add(ref activationScales, i * BlockRows * groups);
-                    if (r + BlockRows <= count)
+                    ref var d = ref Unsafe.Add(ref activationScales, i * MatVecLoops.BlockRows * groups);
+                    if (r + MatVecLoops.BlockRows <= count)
                     {
-                        ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, BlockRows * groups, ref p0);
+                        ScaleProducts<T, TWidth, TVector>(ref Scales(r), ref d, MatVecLoops.BlockRows * groups, ref p0);
                     }
                     else
                     {
@@ -333,7 +330,7 @@ internal static class Int8ActivationLoops
                 for (var i = 0; i < m; i++)
                 {
                     sums[(i * count) + r] = bias[r] + RowScalar<TScheme, T>(
-                        ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * BlockRows * groups), groups, half, g, offsetMask);
+                        ref Row(r), ref Scales(r), ref Unsafe.Add(ref activations, i * columns), ref Unsafe.Add(ref activationScales, i * MatVecLoops.BlockRows * groups), groups, half, g, offsetMask);
                 }
             }
         }

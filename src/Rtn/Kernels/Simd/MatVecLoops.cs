@@ -17,6 +17,9 @@ namespace Rtn.Kernels.Simd;
 /// </summary>
 internal static class MatVecLoops
 {
+    /// <summary>Weight rows per block, in both products: the rows whose codes one pass over the activations meets.</summary>
+    internal const int BlockRows = 4;
+
     /// <summary>How far ahead, in rows, the codes are fetched into L2.</summary>
     internal const int PrefetchRows = 16;
 
@@ -174,7 +177,7 @@ internal static class MatVecLoops
 
         var rowBytes = groups * Unsafe.SizeOf<T>();
         var ahead = (byte*)Unsafe.AsPointer(ref blockScales) + (PrefetchRows * rowBytes);
-        for (var line = 0; line < 4 * rowBytes; line += 64)
+        for (var line = 0; line < BlockRows * rowBytes; line += 64)
         {
             Sse.Prefetch1(ahead + line);
         }
@@ -187,9 +190,9 @@ internal static class MatVecLoops
     /// </summary>
     internal static void StoreBlock(Vector128<float> totals, ReadOnlySpan<float> bias, Span<float> sums, int r)
     {
-        if (r + 4 <= sums.Length)
+        if (r + BlockRows <= sums.Length)
         {
-            (totals + Vector128.Create(bias.Slice(r, 4))).CopyTo(sums.Slice(r, 4));
+            (totals + Vector128.Create(bias.Slice(r, BlockRows))).CopyTo(sums.Slice(r, BlockRows));
             return;
         }
 
@@ -212,8 +215,6 @@ internal static class MatVecLoops
         where TScheme : struct, IRtnScheme
         where T : unmanaged
     {
-        private const int BlockRows = 4;
-
         private readonly ref byte codes = ref codes;
         private readonly ref T scales = ref scales;
         private readonly ref float activations = ref activations;
