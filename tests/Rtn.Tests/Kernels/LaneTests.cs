@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
@@ -83,6 +84,15 @@ public class LaneTests
         // The extremes, whose 16-bit pair sums come closest to overflowing: 2 · 15 · −128.
         (low[0], even[0], low[1], even[1], high[0], odd[0], high[1], odd[1]) = (15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80);
         AtEveryWidth(new DotNibblesCheck(low, even, high, odd, random.Next(-1000, 1000)));
+    }
+
+    [Property(MaxTest = 300)]
+    public void LoadBytePair_AnyTier_LoadsBothVectorsFlipped(int seed, uint flip)
+    {
+        var random = new Random(seed);
+        var bytes = new byte[1 + (2 * 64)];
+        random.NextBytes(bytes);
+        AtEveryWidth(new LoadBytePairCheck(bytes, flip));
     }
 
     /// <summary>Whole numbers below 2¹⁰, whose sums are exact in any order, so each vector's sum has one right answer.</summary>
@@ -212,6 +222,23 @@ public class LaneTests
             {
                 sums[v].ShouldBe(values.AsSpan(v * count, count).ToArray().Sum(), $"vector {v}, {count * 32}-bit lanes");
             }
+        }
+    }
+
+    private readonly struct LoadBytePairCheck(byte[] bytes, uint flip) : IWidthCheck
+    {
+        public void Run<TWidth, TVector>()
+            where TWidth : struct, ISimdWidth<TVector>
+            where TVector : struct
+        {
+            var vectorBytes = 4 * TWidth.Count;
+            var (first, second) = TWidth.LoadBytePair(ref bytes[1], TWidth.BroadcastBits(flip));
+            var loaded = new float[2 * TWidth.Count];
+            TWidth.Store(first, ref loaded[0]);
+            TWidth.Store(second, ref loaded[TWidth.Count]);
+            var flipBytes = BitConverter.GetBytes(flip);
+            var expected = bytes.AsSpan(1, 2 * vectorBytes).ToArray().Select((b, k) => (byte)(b ^ flipBytes[k % 4]));
+            MemoryMarshal.AsBytes(loaded.AsSpan()).ToArray().ShouldBe(expected, $"{TWidth.Count * 32}-bit lanes");
         }
     }
 

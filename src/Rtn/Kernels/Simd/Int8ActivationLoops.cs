@@ -162,10 +162,10 @@ internal static class Int8ActivationLoops
                     {
                         var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
                         var b = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + step));
-                        (i0, h0) = BytePairProducts<TWidth, TVector>(i0, h0, ref Unsafe.Add(ref c0, k), step, a, b, toOffset);
-                        (i1, h1) = BytePairProducts<TWidth, TVector>(i1, h1, ref Unsafe.Add(ref c1, k), step, a, b, toOffset);
-                        (i2, h2) = BytePairProducts<TWidth, TVector>(i2, h2, ref Unsafe.Add(ref c2, k), step, a, b, toOffset);
-                        (i3, h3) = BytePairProducts<TWidth, TVector>(i3, h3, ref Unsafe.Add(ref c3, k), step, a, b, toOffset);
+                        (i0, h0) = BytePairProducts<TWidth, TVector>(i0, h0, ref Unsafe.Add(ref c0, k), a, b, toOffset);
+                        (i1, h1) = BytePairProducts<TWidth, TVector>(i1, h1, ref Unsafe.Add(ref c1, k), a, b, toOffset);
+                        (i2, h2) = BytePairProducts<TWidth, TVector>(i2, h2, ref Unsafe.Add(ref c2, k), a, b, toOffset);
+                        (i3, h3) = BytePairProducts<TWidth, TVector>(i3, h3, ref Unsafe.Add(ref c3, k), a, b, toOffset);
                     }
 
                     if (k < chunkEnd)
@@ -205,13 +205,15 @@ internal static class Int8ActivationLoops
         return TWidth.DotNibbles(lowSums, highSums, TWidth.XorAnd(b, toOffset, lowNibbles), even, TWidth.XorAnd(TWidth.ShiftRight(b, 4), toOffset, lowNibbles), odd);
     }
 
-    /// <summary>Adds two steps of one row's 8-bit codes, <paramref name="step"/> bytes apart, times activations <paramref name="a"/> and <paramref name="b"/>, to two sums.</summary>
+    /// <summary>Adds two consecutive steps of one row's 8-bit codes, read as one pair (<see cref="ISimdWidth{TVector}.LoadBytePair"/>), times activations <paramref name="a"/> and <paramref name="b"/>, to two sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVector First, TVector Second) BytePairProducts<TWidth, TVector>(TVector first, TVector second, ref byte codes, int step, TVector a, TVector b, TVector toOffset)
+    private static (TVector First, TVector Second) BytePairProducts<TWidth, TVector>(TVector first, TVector second, ref byte codes, TVector a, TVector b, TVector toOffset)
         where TWidth : struct, ISimdWidth<TVector>
-        where TVector : struct =>
-        (TWidth.DotBytes(first, TWidth.Xor(TWidth.LoadBytes(ref codes), toOffset), a),
-         TWidth.DotBytes(second, TWidth.Xor(TWidth.LoadBytes(ref Unsafe.Add(ref codes, step)), toOffset), b));
+        where TVector : struct
+    {
+        var (u, v) = TWidth.LoadBytePair(ref codes, toOffset);
+        return (TWidth.DotBytes(first, u, a), TWidth.DotBytes(second, v, b));
+    }
 
     /// <summary>One step of one row's 4-bit codes against the activations: its integer sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -27,6 +27,18 @@ internal readonly struct Width256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> LoadBytes(ref byte source) => Vector256.LoadUnsafe(ref source).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<float> First, Vector256<float> Second) LoadBytePair(ref byte source, Vector256<float> flip)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var both = Vector512.LoadUnsafe(ref source).AsSingle() ^ Vector512.Create(flip, flip);
+            return (both.GetLower(), both.GetUpper());
+        }
+
+        return (LoadBytes(ref source) ^ flip, LoadBytes(ref Unsafe.Add(ref source, Count * 4)) ^ flip);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

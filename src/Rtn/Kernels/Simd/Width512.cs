@@ -31,6 +31,10 @@ internal readonly struct Width512 : ISimdWidth<Vector512<float>>
     public static Vector512<float> LoadBytes(ref byte source) => Vector512.LoadUnsafe(ref source).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<float> First, Vector512<float> Second) LoadBytePair(ref byte source, Vector512<float> flip) =>
+        (LoadBytes(ref source) ^ flip, LoadBytes(ref Unsafe.Add(ref source, Count * 4)) ^ flip);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
