@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `rtn quantize` (default save format, int4 g128) of a 1 GiB and a 4 GiB BF16 checkpoint
-# against `cp` of the same files, interleaved in one run from a warm page cache, and reports
+# against `cp` of the same files (and, at 1 GiB, a copy flushed to disk as rtn flushes its
+# output), interleaved in one run from a warm page cache, and reports
 # medians, the ratio to cp, the 4 GiB / 1 GiB ratio and peak memory (scripts/time-conversions.py).
 #
 #   scripts/conversion-speed.sh                    # this tree, 5 rounds
@@ -48,6 +49,8 @@ cat "$work"/model-*.safetensors > /dev/null
 
 quantize() { echo "$1-$2=$work/$1/Rtn.Cli quantize $work/model-$2.safetensors -o $work/out-$1-$2.safetensors --bits 4 --group-size 128"; }
 commands+=("cp-1g=cp $work/model-1g.safetensors $work/copy-1g.safetensors")
+# A copy that, like rtn, flushes its output to disk before it ends.
+commands+=("dd-fsync-1g=dd if=$work/model-1g.safetensors bs=8M conv=fsync status=none of=$work/copy-fsync-1g.safetensors")
 commands+=("$(quantize tool 1g)")
 [ -n "${BASELINE:-}" ] && commands+=("$(quantize baseline-tool 1g)")
 commands+=("cp-4g=cp $work/model-4g.safetensors $work/copy-4g.safetensors")

@@ -6,11 +6,11 @@ usage: time-conversions.py ROUNDS NAME=COMMAND...
 A NAME ending in -SIZE is compared with cp-SIZE (else with the first command).
 
 Every round runs each command once, in the order given, after `sync` (so no run pays for the
-previous one's dirty pages). A command's output (the word after -o, else the last word:
-`cp IN OUT`, `TOOL quantize IN -o OUT ...`) is removed after each run. After the timed rounds each
-command runs once more while /proc/PID/status is sampled every 2 ms for the peak RssAnon
-(anonymous memory: the heap and buffers, not the mapped input or the page cache), and VmHWM
-(peak resident, mapped file pages included).
+previous one's dirty pages). A command's output (the word after -o, else the last word, less
+any `of=`: `cp IN OUT`, `dd if=IN ... of=OUT`, `TOOL quantize IN -o OUT ...`) is removed after
+each run. After the timed rounds each command runs once more while /proc/PID/status is sampled
+every 2 ms for the peak RssAnon (anonymous memory: the heap and buffers, not the mapped input or
+the page cache), and VmHWM (peak resident, mapped file pages included).
 """
 import os
 import shlex
@@ -22,7 +22,7 @@ import time
 
 def remove_output(command):
     words = shlex.split(command)
-    out = words[words.index("-o") + 1] if "-o" in words else words[-1]
+    out = words[words.index("-o") + 1] if "-o" in words else words[-1].removeprefix("of=")
     if os.path.isdir(out):
         subprocess.run(["rm", "-rf", out], check=True)
     elif os.path.exists(out):
