@@ -26,17 +26,10 @@ internal readonly struct Width128 : ISimdWidth<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadBytes(ref byte source) => Vector128.LoadUnsafe(ref source).AsSingle();
 
+    /// <remarks>Two loads: this width runs where no wider vector exists, or where a group is too short for a wider step, and so for a pair.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> First, Vector128<float> Second) LoadBytePair(ref byte source, Vector128<float> flip)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var both = Vector256.LoadUnsafe(ref source).AsSingle() ^ Vector256.Create(flip, flip);
-            return (both.GetLower(), both.GetUpper());
-        }
-
-        return (LoadBytes(ref source) ^ flip, LoadBytes(ref Unsafe.Add(ref source, Count * 4)) ^ flip);
-    }
+    public static (Vector128<float> First, Vector128<float> Second) LoadBytePair(ref byte source, Vector128<float> flip) =>
+        (LoadBytes(ref source) ^ flip, LoadBytes(ref Unsafe.Add(ref source, Count * 4)) ^ flip);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
