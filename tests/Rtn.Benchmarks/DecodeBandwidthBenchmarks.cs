@@ -7,8 +7,8 @@ namespace Rtn.Benchmarks;
 /// <summary>
 /// Decode (one activation row) is a pass over the packed weight: the product at g = 128 in both
 /// modes (exact with fp32 and with bf16 activations, and with int8 activations) next to a plain
-/// read of the same bytes on every core (the baseline), which bounds any kernel that reads
-/// them. Weights rotate through 512 MiB of copies.
+/// read of the same codes and scales on every core (the baseline), which bounds any kernel that
+/// reads them. Codes and scales each rotate through 512 MiB of copies.
 /// </summary>
 public class DecodeBandwidthBenchmarks : IMeasuredWork
 {
@@ -17,8 +17,8 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
     private static readonly KernelOptions Int8 = new() { Precision = MatMulPrecision.Int8Activations };
 
     private Rotation<byte> packed = null!;
-    private float[] scales = null!;
-    private BFloat16[] scalesBFloat16 = null!;
+    private Rotation<float> scales = null!;
+    private Rotation<BFloat16> scalesBFloat16 = null!;
     private float[] x = null!;
     private BFloat16[] xBFloat16 = null!;
     private float[] y = null!;
@@ -51,10 +51,11 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
         kernels = RtnKernels.For(Bits, GroupSize);
         var weights = Weights.Normal(Rows * Columns, seed: 2);
         var codes = new byte[Rows * Columns * Bits / 8];
-        scales = new float[Rows * Columns / GroupSize];
-        kernels.Quantize<float>(weights, Rows, Columns, codes, scales, RtnFormat.Signed, default);
-        scalesBFloat16 = [.. scales.Select(s => (BFloat16)s)];
+        var groupScales = new float[Rows * Columns / GroupSize];
+        kernels.Quantize<float>(weights, Rows, Columns, codes, groupScales, RtnFormat.Signed, default);
         packed = new Rotation<byte>(codes, codes.Length);
+        scales = new Rotation<float>(groupScales, 4L * groupScales.Length);
+        scalesBFloat16 = new Rotation<BFloat16>([.. groupScales.Select(s => (BFloat16)s)], 2L * groupScales.Length);
         x = Weights.Normal(Columns, seed: 3);
         xBFloat16 = [.. x.Select(v => (BFloat16)v)];
         y = new float[Rows];
@@ -62,17 +63,17 @@ public class DecodeBandwidthBenchmarks : IMeasuredWork
     }
 
     [Benchmark(Baseline = true, Description = "Read packed bytes")]
-    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
+    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next(), scales.Next());
 
     [Benchmark(Description = "MatVec fp32 activations")]
     public void MatMul() =>
-        kernels.MatMul<float>(x, 1, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
+        kernels.MatMul<float>(x, 1, packed.Next(), scales.Next(), Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
 
     [Benchmark(Description = "MatVec bf16 activations")]
     public void MatMulBFloat16() =>
-        kernels.MatMul<BFloat16>(xBFloat16, 1, packed.Next(), scalesBFloat16, Rows, Columns, ReadOnlySpan<BFloat16>.Empty, yBFloat16, RtnFormat.Signed, default);
+        kernels.MatMul<BFloat16>(xBFloat16, 1, packed.Next(), scalesBFloat16.Next(), Rows, Columns, ReadOnlySpan<BFloat16>.Empty, yBFloat16, RtnFormat.Signed, default);
 
     [Benchmark(Description = "MatVec int8 activations")]
     public void MatMulInt8Activations() =>
-        kernels.MatMul<float>(x, 1, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
+        kernels.MatMul<float>(x, 1, packed.Next(), scales.Next(), Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
 }

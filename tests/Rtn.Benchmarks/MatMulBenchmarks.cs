@@ -8,8 +8,8 @@ namespace Rtn.Benchmarks;
 /// The quantized product at g = 128 with fp32 activations, on every core, in both modes (exact
 /// and int8 activations), next to a plain read of the packed weight (the baseline: a product
 /// reads its weights once and writes almost nothing), the dense fp32 product on the
-/// unquantized weights, and dequantizing first and then running that dense product. Weights
-/// rotate through 512 MiB of copies.
+/// unquantized weights, and dequantizing first and then running that dense product. Codes and
+/// scales each rotate through 512 MiB of copies, so that every case reads both from memory.
 /// </summary>
 public class MatMulBenchmarks : IMeasuredWork
 {
@@ -19,7 +19,7 @@ public class MatMulBenchmarks : IMeasuredWork
 
     private Rotation<byte> packed = null!;
     private Rotation<float> dense = null!;
-    private float[] scales = null!;
+    private Rotation<float> scales = null!;
     private float[] dequantized = null!;
     private float[] x = null!;
     private float[] y = null!;
@@ -62,9 +62,10 @@ public class MatMulBenchmarks : IMeasuredWork
         var (rows, columns) = (Rows, Columns);
         var weights = Weights.Normal(rows * columns, seed: 2);
         var codes = new byte[rows * columns * Bits / 8];
-        scales = new float[rows * columns / GroupSize];
-        kernels.Quantize<float>(weights, rows, columns, codes, scales, RtnFormat.Signed, default);
+        var groupScales = new float[rows * columns / GroupSize];
+        kernels.Quantize<float>(weights, rows, columns, codes, groupScales, RtnFormat.Signed, default);
         packed = new Rotation<byte>(codes, codes.Length);
+        scales = new Rotation<float>(groupScales, 4L * groupScales.Length);
         x = Weights.Normal(M * columns, seed: 3);
         y = new float[M * rows];
     }
@@ -84,7 +85,7 @@ public class MatMulBenchmarks : IMeasuredWork
     }
 
     [Benchmark(Baseline = true, Description = "Read packed bytes")]
-    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next());
+    public byte ReadPacked() => StreamingRead.OnAllCores(packed.Next(), scales.Next());
 
     [Benchmark(Description = "Dense fp32")]
     public void Dense() => DenseMatMul.Multiply(x, M, dense.Next(), Rows, Columns, y);
@@ -92,13 +93,13 @@ public class MatMulBenchmarks : IMeasuredWork
     [Benchmark(Description = "Dequantize, then dense")]
     public void DequantizeThenDense()
     {
-        kernels.Dequantize<float>(packed.Next(), scales, Rows, Columns, dequantized, RtnFormat.Signed, default);
+        kernels.Dequantize<float>(packed.Next(), scales.Next(), Rows, Columns, dequantized, RtnFormat.Signed, default);
         DenseMatMul.Multiply(x, M, dequantized, Rows, Columns, y);
     }
 
     [Benchmark(Description = "MatMul (MatVec/MatMat)")]
-    public void MatMul() => kernels.MatMul<float>(x, M, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
+    public void MatMul() => kernels.MatMul<float>(x, M, packed.Next(), scales.Next(), Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, default);
 
     [Benchmark(Description = "MatMul int8 activations")]
-    public void MatMulInt8Activations() => kernels.MatMul<float>(x, M, packed.Next(), scales, Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
+    public void MatMulInt8Activations() => kernels.MatMul<float>(x, M, packed.Next(), scales.Next(), Rows, Columns, ReadOnlySpan<float>.Empty, y, RtnFormat.Signed, Int8);
 }

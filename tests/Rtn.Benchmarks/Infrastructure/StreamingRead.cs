@@ -9,15 +9,19 @@ namespace Rtn.Benchmarks.Infrastructure;
 /// </summary>
 public static class StreamingRead
 {
-    /// <summary>Reads <paramref name="bytes"/> on every core; the result only keeps the reads alive.</summary>
-    public static byte OnAllCores(byte[] bytes)
+    /// <summary>
+    /// Reads a quantized weight's <paramref name="codes"/> and <paramref name="scales"/> on every
+    /// core, each core its share of both, as a product reads them; the result only keeps the reads alive.
+    /// </summary>
+    public static byte OnAllCores(byte[] codes, float[] scales)
     {
         var folds = new byte[Environment.ProcessorCount];
         var parts = folds.Length;
         Parallel.For(0, parts, part =>
         {
-            var length = bytes.Length / parts / 256 * 256;
-            folds[part] = Fold(bytes.AsSpan(part * length, length));
+            var scaleBytes = MemoryMarshal.AsBytes(scales.AsSpan());
+            var (codeShare, scaleShare) = (codes.Length / parts / 256 * 256, scaleBytes.Length / parts / 256 * 256);
+            folds[part] = (byte)(Fold(codes.AsSpan(part * codeShare, codeShare)) | Fold(scaleBytes.Slice(part * scaleShare, scaleShare)));
         });
         return folds[0];
     }
