@@ -27,6 +27,20 @@ public class Int8ActivationKernelTests : KernelTests
         }
     }
 
+    /// <summary>A single activation row takes its own loop (one weight row at a time); its outputs are those of the same row in a batch.</summary>
+    [Property(MaxTest = 150, Arbitrary = [typeof(KernelArbitraries)])]
+    public void Int8Activations_RowAlone_GivesTheBitsItHasInABatch(ProductCase c)
+    {
+        var (x, weight, bias) = ProductInputs.Make<float>(c);
+        var rows = c.Weights.Rows;
+        var batch = ProductInputs.MatMul(c.Weights, x, c.M, weight, bias, MatMulPrecision.Int8Activations);
+        for (var i = 0; i < c.M; i++)
+        {
+            var alone = ProductInputs.MatMul(c.Weights, x.AsSpan(i * c.Weights.Columns, c.Weights.Columns).ToArray(), 1, weight, bias, MatMulPrecision.Int8Activations);
+            ShouldHaveSameBits<float>(alone, batch.AsSpan(i * rows, rows).ToArray(), $"y of activation row {i} alone");
+        }
+    }
+
     /// <summary>
     /// The spec's example: <c>W' = [7, −8, 2, 4; −1, 0, 7, −3]</c> with scales 1 and bias
     /// <c>[0.5, −1]</c>. Row <c>[1, 1, 1, 1]</c> has <c>d = 1/127</c> and codes 127, so it is

@@ -160,6 +160,21 @@ internal static class MatVecLoops
         }
     }
 
+    /// <summary>Asks for bytes <c>[from, to)</c> of one row <paramref name="ahead"/> bytes on, one request per cache line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void Prefetch(ref byte row, int ahead, int from, int to)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (var line = from + ahead; line < to + ahead; line += 64)
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref row, line)));
+        }
+    }
+
     /// <summary>
     /// Asks for the scales of the four rows <see cref="PrefetchRows"/> rows on from the block whose
     /// scales start at <paramref name="blockScales"/>, one request per cache line: a block's scales
