@@ -107,6 +107,9 @@ internal static class Int8ActivationLoops
     /// one step (<see cref="ISimdWidth{TVector}.XorAnd"/>). The products are read from
     /// memory only where a group's sum enters the total, so they hold no registers during the dot
     /// products: the VEX-encoded vpdpbusd reaches only the first 16, which those chains need.
+    /// Each shape of group has a loop of its own, not inlined: in one method their locals
+    /// outnumber those the JIT keeps in registers, and the totals went to the stack on every group
+    /// (measured: twice the time, in cache).
     /// </summary>
     private static Vector128<float> RowsVectors<TScheme, TBlock, TWidth, TVector>(
         ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
@@ -117,61 +120,109 @@ internal static class Int8ActivationLoops
         where TVector : struct
     {
         g = SchemeConstants<TScheme>.GroupSizeOf(g);
-        var toOffset = TWidth.BroadcastBits(0x01010101u * (uint)(SchemeConstants<TScheme>.OffsetMask(RtnFormat.Offset) ^ SchemeConstants<TScheme>.OffsetMask(format)));
-        var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
-        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
-        ref var odd = ref Unsafe.Add(ref even, half);
         var groupBytes = SchemeConstants<TScheme>.IsInt4 ? g / 2 : g;
         var step = 4 * TWidth.Count;
-        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
         if (SchemeConstants<TScheme>.IsInt4 && groupBytes == step)
         {
-            // One step per group (128 codes at 512 bits, the default group): no loops inside the
-            // group, whose bookkeeping would cost as much as the step itself.
-            for (var j = 0; j < groups; j++)
-            {
-                var k = j * groupBytes;
-                Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
-                var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
-                var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
-                var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
-                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
-                if (!TBlock.Single)
-                {
-                    t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
-                    t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
-                    t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
-                }
-            }
-
-            return TWidth.SumEach(t0, t1, t2, t3);
+            return OneStepGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
         if (!SchemeConstants<TScheme>.IsInt4 && groupBytes == 4 * step)
         {
-            // Two pairs of steps per group (128 codes at 256 bits, the default group where
-            // AVX-VNNI runs), for the same reason.
-            for (var j = 0; j < groups; j++)
-            {
-                var k = j * groupBytes;
-                Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
-                var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
-                var b = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + step));
-                var c = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (2 * step)));
-                var d = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (3 * step)));
-                var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
-                t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
-                if (!TBlock.Single)
-                {
-                    t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
-                    t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
-                    t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
-                }
-            }
-
-            return TWidth.SumEach(t0, t1, t2, t3);
+            return TwoPairGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
+        return ChunkedGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+    }
+
+    /// <summary>
+    /// 4-bit groups of one step (128 codes at 512 bits, the default group): no loops inside the
+    /// group, whose bookkeeping would cost as much as the step itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> OneStepGroups<TScheme, TBlock, TWidth, TVector>(
+        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
+        ref sbyte activations, ref float offsetSums, int half, int groups, int groupBytes, RtnFormat format, int ahead)
+        where TScheme : struct, IRtnScheme
+        where TBlock : struct, IRowBlock
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var toOffset = ToOffset<TScheme, TWidth, TVector>(format);
+        var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
+        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
+        ref var odd = ref Unsafe.Add(ref even, half);
+        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        for (var j = 0; j < groups; j++)
+        {
+            var k = j * groupBytes;
+            Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
+            var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+            var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
+            var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
+            t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
+            if (!TBlock.Single)
+            {
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
+            }
+        }
+
+        return TWidth.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>8-bit groups of two step pairs (128 codes at 256 bits, the default group where AVX-VNNI runs), for the same reason.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> TwoPairGroups<TScheme, TBlock, TWidth, TVector>(
+        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
+        ref sbyte activations, ref float offsetSums, int half, int groups, int groupBytes, RtnFormat format, int ahead)
+        where TScheme : struct, IRtnScheme
+        where TBlock : struct, IRowBlock
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var toOffset = ToOffset<TScheme, TWidth, TVector>(format);
+        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
+        var step = 4 * TWidth.Count;
+        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
+        for (var j = 0; j < groups; j++)
+        {
+            var k = j * groupBytes;
+            Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
+            var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
+            var b = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + step));
+            var c = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (2 * step)));
+            var d = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (3 * step)));
+            var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
+            t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
+            if (!TBlock.Single)
+            {
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
+            }
+        }
+
+        return TWidth.SumEach(t0, t1, t2, t3);
+    }
+
+    /// <summary>Groups of any length, in chunks of at most <see cref="ChunkBytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> ChunkedGroups<TScheme, TBlock, TWidth, TVector>(
+        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
+        ref sbyte activations, ref float offsetSums, int half, int groups, int groupBytes, RtnFormat format, int ahead)
+        where TScheme : struct, IRtnScheme
+        where TBlock : struct, IRowBlock
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        var toOffset = ToOffset<TScheme, TWidth, TVector>(format);
+        var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
+        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
+        ref var odd = ref Unsafe.Add(ref even, half);
+        var step = 4 * TWidth.Count;
+        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
         for (var j = 0; j < groups; j++)
         {
             var start = j * groupBytes;
@@ -248,6 +299,14 @@ internal static class Int8ActivationLoops
 
         return TWidth.SumEach(t0, t1, t2, t3);
     }
+
+    /// <summary>The bits that turn the stored layout's code bytes into offset codes (zero when they are offset codes already).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ToOffset<TScheme, TWidth, TVector>(RtnFormat format)
+        where TScheme : struct, IRtnScheme
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct =>
+        TWidth.BroadcastBits(0x01010101u * (uint)(SchemeConstants<TScheme>.OffsetMask(RtnFormat.Offset) ^ SchemeConstants<TScheme>.OffsetMask(format)));
 
     /// <summary>Asks for bytes <c>[from, to)</c> of the rows <see cref="RowsVectors"/> reads, <paramref name="ahead"/> bytes on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
