@@ -124,32 +124,32 @@ internal static class Int8ActivationLoops
         var step = 4 * TWidth.Count;
         if (SchemeConstants<TScheme>.IsInt4 && groupBytes == step)
         {
-            return OneStepGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+            return WholeGroups<TScheme, TBlock, TWidth, TVector, NibbleStep<TWidth, TVector>>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
         if (!SchemeConstants<TScheme>.IsInt4 && groupBytes == 4 * step)
         {
-            return TwoPairGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+            return WholeGroups<TScheme, TBlock, TWidth, TVector, BytePairSteps<TWidth, TVector>>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
         return ChunkedGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
     }
 
     /// <summary>
-    /// 4-bit groups of one step (128 codes at 512 bits, the default group): no loops inside the
-    /// group, whose bookkeeping would cost as much as the step itself.
+    /// Groups of a fixed number of steps, <typeparamref name="TDot"/> giving a group's integer
+    /// sums: no loops inside the group, whose bookkeeping would cost as much as the steps themselves.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector128<float> OneStepGroups<TScheme, TBlock, TWidth, TVector>(
+    private static Vector128<float> WholeGroups<TScheme, TBlock, TWidth, TVector, TDot>(
         ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
         ref sbyte activations, ref float offsetSums, int half, int groups, int groupBytes, RtnFormat format, int ahead)
         where TScheme : struct, IRtnScheme
         where TBlock : struct, IRowBlock
         where TWidth : struct, ISimdWidth<TVector>
         where TVector : struct
+        where TDot : struct, IGroupDot<TWidth, TVector>
     {
         var toOffset = ToOffset<TScheme, TWidth, TVector>(format);
-        var lowNibbles = TWidth.BroadcastBits(0x0F0F0F0Fu);
         ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
         ref var odd = ref Unsafe.Add(ref even, half);
         var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
@@ -157,50 +157,14 @@ internal static class Int8ActivationLoops
         {
             var k = j * groupBytes;
             Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
-            var ae = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
-            var ao = TWidth.LoadBytes(ref Unsafe.Add(ref odd, k));
+            var a = TDot.Activations(ref even, ref odd, k);
             var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
-            t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
+            t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(TDot.Sums(ref Unsafe.Add(ref c0, k), a, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
             if (!TBlock.Single)
             {
-                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
-                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
-                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(NibbleSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), ae, ao, toOffset, lowNibbles)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
-            }
-        }
-
-        return TWidth.SumEach(t0, t1, t2, t3);
-    }
-
-    /// <summary>8-bit groups of two step pairs (128 codes at 256 bits, the default group where AVX-VNNI runs), for the same reason.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector128<float> TwoPairGroups<TScheme, TBlock, TWidth, TVector>(
-        ref byte c0, ref byte c1, ref byte c2, ref byte c3, ref float p0, ref float p1, ref float p2, ref float p3,
-        ref sbyte activations, ref float offsetSums, int half, int groups, int groupBytes, RtnFormat format, int ahead)
-        where TScheme : struct, IRtnScheme
-        where TBlock : struct, IRowBlock
-        where TWidth : struct, ISimdWidth<TVector>
-        where TVector : struct
-    {
-        var toOffset = ToOffset<TScheme, TWidth, TVector>(format);
-        ref var even = ref Unsafe.As<sbyte, byte>(ref activations);
-        var step = 4 * TWidth.Count;
-        var (t0, t1, t2, t3) = (TWidth.Zero, TWidth.Zero, TWidth.Zero, TWidth.Zero);
-        for (var j = 0; j < groups; j++)
-        {
-            var k = j * groupBytes;
-            Prefetch<TBlock>(ref c0, ref c1, ref c2, ref c3, ahead, k, k + groupBytes);
-            var a = TWidth.LoadBytes(ref Unsafe.Add(ref even, k));
-            var b = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + step));
-            var c = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (2 * step)));
-            var d = TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (3 * step)));
-            var offset = TWidth.Broadcast(-Unsafe.Add(ref offsetSums, j) / TWidth.Count);
-            t0 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c0, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p0, j)), t0);
-            if (!TBlock.Single)
-            {
-                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c1, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
-                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c2, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
-                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(BytePairSums<TWidth, TVector>(ref Unsafe.Add(ref c3, k), a, b, c, d, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
+                t1 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(TDot.Sums(ref Unsafe.Add(ref c1, k), a, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p1, j)), t1);
+                t2 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(TDot.Sums(ref Unsafe.Add(ref c2, k), a, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p2, j)), t2);
+                t3 = TWidth.FusedMultiplyAdd(TWidth.Add(TWidth.ConvertInt32ToSingle(TDot.Sums(ref Unsafe.Add(ref c3, k), a, toOffset)), offset), TWidth.Broadcast(Unsafe.Add(ref p3, j)), t3);
             }
         }
 
@@ -347,28 +311,6 @@ internal static class Int8ActivationLoops
         return (TWidth.DotBytes(first, u, a), TWidth.DotBytes(second, v, b));
     }
 
-    /// <summary>Four steps of one row's 8-bit codes, read as two pairs, against activations <paramref name="a"/>..<paramref name="d"/>: their integer sums.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector BytePairSums<TWidth, TVector>(ref byte codes, TVector a, TVector b, TVector c, TVector d, TVector toOffset)
-        where TWidth : struct, ISimdWidth<TVector>
-        where TVector : struct
-    {
-        var pairBytes = 2 * 4 * TWidth.Count;
-        var (first, second) = BytePairProducts<TWidth, TVector>(TWidth.Zero, TWidth.Zero, ref codes, a, b, toOffset);
-        (first, second) = BytePairProducts<TWidth, TVector>(first, second, ref Unsafe.Add(ref codes, pairBytes), c, d, toOffset);
-        return TWidth.AddBits(first, second);
-    }
-
-    /// <summary>One step of one row's 4-bit codes against the activations: its integer sums.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector NibbleSums<TWidth, TVector>(ref byte codes, TVector even, TVector odd, TVector toOffset, TVector lowNibbles)
-        where TWidth : struct, ISimdWidth<TVector>
-        where TVector : struct
-    {
-        var (low, high) = NibbleProducts<TWidth, TVector>(TWidth.Zero, TWidth.Zero, ref codes, even, odd, toOffset, lowNibbles);
-        return TWidth.AddBits(low, high);
-    }
-
     /// <summary><c>products[k] = scales[k] · activationScales[k]</c> for <paramref name="groups"/> groups (one row's, or a block's), the weight scales widened as they are read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScaleProducts<T, TWidth, TVector>(ref T scales, ref float activationScales, int groups, ref float products)
@@ -411,6 +353,57 @@ internal static class Int8ActivationLoops
         public bool Fits(int lanes) =>
             g % ((SchemeConstants<TScheme>.IsInt4 ? 8 : 4) * lanes) == 0
             && (SchemeConstants<TScheme>.IsInt4 || !(lanes == Width512.Count && AvxVnni.IsSupported));
+    }
+
+    /// <summary>
+    /// A group's integer dot product in a fixed number of steps (<see cref="WholeGroups"/>): the
+    /// group's activations, loaded once for all rows of a block, and one row's sums against them.
+    /// </summary>
+    private interface IGroupDot<TWidth, TVector>
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        static abstract (TVector A, TVector B, TVector C, TVector D) Activations(ref byte even, ref byte odd, int k);
+
+        static abstract TVector Sums(ref byte codes, (TVector A, TVector B, TVector C, TVector D) activations, TVector toOffset);
+    }
+
+    /// <summary>4-bit codes, one step per group (128 codes at 512 bits, the default group): the even and the odd columns' activations.</summary>
+    private readonly struct NibbleStep<TWidth, TVector> : IGroupDot<TWidth, TVector>
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (TVector A, TVector B, TVector C, TVector D) Activations(ref byte even, ref byte odd, int k) =>
+            (TWidth.LoadBytes(ref Unsafe.Add(ref even, k)), TWidth.LoadBytes(ref Unsafe.Add(ref odd, k)), TWidth.Zero, TWidth.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Sums(ref byte codes, (TVector A, TVector B, TVector C, TVector D) activations, TVector toOffset)
+        {
+            var (low, high) = NibbleProducts<TWidth, TVector>(TWidth.Zero, TWidth.Zero, ref codes, activations.A, activations.B, toOffset, TWidth.BroadcastBits(0x0F0F0F0Fu));
+            return TWidth.AddBits(low, high);
+        }
+    }
+
+    /// <summary>8-bit codes, two step pairs per group (128 codes at 256 bits, the default group where AVX-VNNI runs): four steps' activations.</summary>
+    private readonly struct BytePairSteps<TWidth, TVector> : IGroupDot<TWidth, TVector>
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
+    {
+        private static int Step => 4 * TWidth.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (TVector A, TVector B, TVector C, TVector D) Activations(ref byte even, ref byte odd, int k) => (
+            TWidth.LoadBytes(ref Unsafe.Add(ref even, k)), TWidth.LoadBytes(ref Unsafe.Add(ref even, k + Step)),
+            TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (2 * Step))), TWidth.LoadBytes(ref Unsafe.Add(ref even, k + (3 * Step))));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Sums(ref byte codes, (TVector A, TVector B, TVector C, TVector D) activations, TVector toOffset)
+        {
+            var (first, second) = BytePairProducts<TWidth, TVector>(TWidth.Zero, TWidth.Zero, ref codes, activations.A, activations.B, toOffset);
+            (first, second) = BytePairProducts<TWidth, TVector>(first, second, ref Unsafe.Add(ref codes, 2 * Step), activations.C, activations.D, toOffset);
+            return TWidth.AddBits(first, second);
+        }
     }
 
     /// <summary>The rows <see cref="RowsVectors"/> computes: a block of four, or only the first.</summary>
