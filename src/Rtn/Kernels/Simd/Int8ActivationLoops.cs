@@ -55,8 +55,9 @@ internal static class Int8ActivationLoops
     /// <c>sums[i·count + r] = bias[r] + Σ_j s[r, j] · d[i, j] · Σ_c q[r, c] · a[i, c]</c> for
     /// weight rows <c>r &lt; count</c> of <paramref name="codes"/> and activation rows
     /// <c>i &lt; m</c>: four weight rows at a time, every activation row meeting a block while its
-    /// codes are in cache, or row by row for a single activation row. <paramref name="activations"/> holds the codes a, <paramref name="columns"/>
-    /// per row (for 4 bits, even columns then odd ones, <c>columns/2</c> each),
+    /// codes are in cache, or row by row for a single activation row.
+    /// <paramref name="activations"/> holds the codes a, <paramref name="columns"/> per row (for
+    /// 4 bits, even columns then odd ones, <c>columns/2</c> each),
     /// <paramref name="activationScales"/> the scales d, each row's four times over (one copy per
     /// row of a block, so that a block's scale products are one run of multiplies), and
     /// <paramref name="offsetSums"/> <c>Q/2 · Σ a</c>, <paramref name="groups"/> per row. <paramref name="products"/> is room for
@@ -98,8 +99,8 @@ internal static class Int8ActivationLoops
 
     /// <summary>
     /// Four rows at one width, or only the first when <typeparamref name="TBlock"/> is
-    /// <see cref="SingleRow"/> (the others are then not read), <paramref name="p0"/>..<paramref name="p3"/> the rows' products of
-    /// weight and activation scales. For 4 bits a vector of bytes gives the low nibbles (even
+    /// <see cref="SingleRow"/> (the others are then not read), <paramref name="p0"/> to
+    /// <paramref name="p3"/> the rows' products of weight and activation scales. For 4 bits a vector of bytes gives the low nibbles (even
     /// columns) and the high nibbles (odd columns), each against its own half of the activations,
     /// in separate accumulators where the width keeps them apart (eight independent dot-product
     /// chains), in one where it sums both pairs before widening (see
@@ -124,15 +125,18 @@ internal static class Int8ActivationLoops
         var step = 4 * TWidth.Count;
         if (SchemeConstants<TScheme>.IsInt4 && groupBytes == step)
         {
-            return WholeGroups<TScheme, TBlock, TWidth, TVector, NibbleStep<TWidth, TVector>>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+            return WholeGroups<TScheme, TBlock, TWidth, TVector, NibbleStep<TWidth, TVector>>(
+                ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
         if (!SchemeConstants<TScheme>.IsInt4 && groupBytes == 4 * step)
         {
-            return WholeGroups<TScheme, TBlock, TWidth, TVector, BytePairSteps<TWidth, TVector>>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+            return WholeGroups<TScheme, TBlock, TWidth, TVector, BytePairSteps<TWidth, TVector>>(
+                ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
         }
 
-        return ChunkedGroups<TScheme, TBlock, TWidth, TVector>(ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
+        return ChunkedGroups<TScheme, TBlock, TWidth, TVector>(
+            ref c0, ref c1, ref c2, ref c3, ref p0, ref p1, ref p2, ref p3, ref activations, ref offsetSums, half, groups, groupBytes, format, ahead);
     }
 
     /// <summary>
