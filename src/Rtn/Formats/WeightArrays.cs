@@ -20,26 +20,36 @@ public static class WeightArrays
     /// <summary><c>MADV_HUGEPAGE</c> in Linux's <c>mman-common.h</c>.</summary>
     private const int AdviseHugePage = 14;
 
+    /// <summary><c>MADV_COLLAPSE</c> in Linux's <c>mman-common.h</c> (Linux 6.1 on).</summary>
+    private const int AdviseCollapse = 25;
+
     /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages where the system allows.</summary>
     public static T[] Allocate<T>(long length)
         where T : unmanaged
     {
-        var array = new T[length];
-        if (OperatingSystem.IsLinux() && length * Unsafe.SizeOf<T>() >= 2 * HugePageBytes)
+        if (!OperatingSystem.IsLinux() || length * Unsafe.SizeOf<T>() < 2 * HugePageBytes)
         {
-            AdviseHugePages(MemoryMarshal.AsBytes(array.AsSpan()));
+            return new T[length];
         }
 
+        // Zeroed here, after the advice: the GC would zero memory it reuses before the advice,
+        // on small pages.
+        var array = GC.AllocateUninitializedArray<T>(checked((int)length));
+        var bytes = MemoryMarshal.AsBytes(array.AsSpan());
+        Advise(bytes, AdviseHugePage);
+        bytes.Clear();
+        Advise(bytes, AdviseCollapse);
         return array;
     }
 
     /// <summary>
-    /// Advises the whole huge pages inside <paramref name="bytes"/>. A fresh large array's pages are
-    /// not yet touched, so they are faulted in as huge pages; pages already in use are merged later
-    /// by the kernel, if at all. The advice is a hint: its result is not checked. A large array
-    /// lives on the GC's large object heap, which does not move it.
+    /// Gives <paramref name="advice"/> for the whole huge pages inside <paramref name="bytes"/>.
+    /// Pages not yet touched are then faulted in as huge pages; pages the GC had in use before are
+    /// merged into huge pages at once by the collapse (else only later by the kernel, if at all).
+    /// Advice is a hint: its result is not checked, and a kernel without it changes nothing. A
+    /// large array lives on the GC's large object heap, which does not move it.
     /// </summary>
-    private static unsafe void AdviseHugePages(Span<byte> bytes)
+    private static unsafe void Advise(Span<byte> bytes, int advice)
     {
         fixed (byte* start = bytes)
         {
@@ -47,7 +57,7 @@ public static class WeightArrays
             var end = ((nuint)start + (nuint)bytes.Length) & ~(nuint)(HugePageBytes - 1);
             if (end > first)
             {
-                _ = Madvise((void*)first, end - first, AdviseHugePage);
+                _ = Madvise((void*)first, end - first, advice);
             }
         }
     }
