@@ -75,7 +75,7 @@ public sealed class CompressedTensorsCheckpoint : IDisposable
             layer.LoadQuantizedPartition(i, parts[i].Codes(0, parts[i].Shape.Rows), RtnFormat.Offset, parts[i].Scales<T>(0, parts[i].Shape.Rows));
             if (hasBias)
             {
-                layer.LoadBias(i, Values<T>(biases[i]!.Value, modules[i] + BiasSuffix));
+                layer.LoadBias(i, Values<T>(biases[i]!, modules[i] + BiasSuffix));
             }
         }
 

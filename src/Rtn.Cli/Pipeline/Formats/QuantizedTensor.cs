@@ -44,7 +44,7 @@ internal sealed record QuantizedTensor(TensorInfo Weight, TensorInfo Scale, Weig
             foreach (var tensor in file.Tensors.Where(t => t.Name.EndsWith(TensorSelector.WeightSuffix, StringComparison.Ordinal)))
             {
                 checkpoint.TryGetTensor(QuantizedNames.ScaleFor(tensor.Name), out var scale);
-                if (TryRead(file.Path, tensor, scale.Tensor, scheme) is { } pair)
+                if (TryRead(file.Path, tensor, scale?.Tensor, scheme) is { } pair)
                 {
                     pairs.Add(tensor.Name, pair);
                 }
