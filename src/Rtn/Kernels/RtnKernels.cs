@@ -11,8 +11,11 @@ namespace Rtn;
 /// </summary>
 public static class RtnKernels
 {
-    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Specialized = new();
-    private static readonly ConcurrentDictionary<(int Bits, int GroupSize), IRtnKernels> Generic = new();
+    // Keyed by the configuration (a record, compared by value) rather than a tuple of its numbers:
+    // a dictionary with a value-type key is compiled when the process starts, as every command of
+    // a tool does, while one with a class key runs the framework's precompiled code.
+    private static readonly ConcurrentDictionary<RtnConfig, IRtnKernels> Specialized = new();
+    private static readonly ConcurrentDictionary<RtnConfig, IRtnKernels> Generic = new();
 
     /// <summary>
     /// The kernels for <paramref name="config"/>, a combination validated when it was made: the
@@ -21,7 +24,7 @@ public static class RtnKernels
     public static IRtnKernels For(RtnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Specialized.TryGetValue((config.Bits, config.GroupSize), out var kernels) ? kernels : GenericFor(config);
+        return Specialized.TryGetValue(config, out var kernels) ? kernels : GenericFor(config);
     }
 
     /// <summary>The kernels for <paramref name="bits"/> and <paramref name="groupSize"/> (-1 per row), validated here.</summary>
@@ -31,7 +34,7 @@ public static class RtnKernels
     public static IRtnKernels GenericFor(RtnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Generic.GetOrAdd((config.Bits, config.GroupSize), static (_, made) => new GenericRtnKernels(made), config);
+        return Generic.GetOrAdd(config, static made => new GenericRtnKernels(made));
     }
 
     /// <inheritdoc cref="GenericFor(RtnConfig)"/>
@@ -39,7 +42,7 @@ public static class RtnKernels
 
     /// <summary>The combinations with specialized kernels loaded in this process.</summary>
     public static IReadOnlyCollection<RtnConfig> SpecializedCombinations =>
-        [.. Specialized.Keys.Order().Select(static key => new RtnConfig(key.Bits, key.GroupSize))];
+        [.. Specialized.Keys.OrderBy(static config => config.Bits).ThenBy(static config => config.GroupSize)];
 
     /// <summary>
     /// Called by generated module initializers. The first registration of a combination wins;
@@ -49,6 +52,6 @@ public static class RtnKernels
     public static void Register(IRtnKernels kernels)
     {
         ArgumentNullException.ThrowIfNull(kernels);
-        Specialized.TryAdd((kernels.Bits, kernels.GroupSize), kernels);
+        Specialized.TryAdd(new RtnConfig(kernels.Bits, kernels.GroupSize), kernels);
     }
 }
