@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Rtn;
 
@@ -45,17 +46,32 @@ public static class FiniteResults
                 continue;
             }
 
-            var row = firstRow + (k / groupsPerRow);
-            var group = k % groupsPerRow;
-            var where = shape.FormatPosition((row * columns) + (group * groupSize));
-            var max = MaxMagnitude(weights.Slice((int)start, groupSize));
-            var problem = infinite
-                ? string.Create(CultureInfo.InvariantCulture, $"its scale fp32(2m)·fp32(1/{(1 << config.Bits) - 1}) overflows to infinity, so it would dequantize to NaN")
-                : string.Create(CultureInfo.InvariantCulture, $"its scale {scale:R} is finite, but code {qmin} · {scale:R} = {(double)qmin * scale:R} is beyond the largest {Precision<T>.Name} value, so it would dequantize to -infinity");
-            throw new ArgumentException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"group {group} of the row at {where} (columns [{group * groupSize}, {(group + 1) * groupSize})) has max|x| = {max:R}: {problem} (docs/rtn-spec.md, Edge cases)."));
+            throw Unrepresentable(weights, shape, firstRow, config, k, scale, infinite);
         }
+    }
+
+    /// <summary>
+    /// The error for group <paramref name="k"/> (counting over the rows checked): built apart from
+    /// the check, which every conversion compiles when it starts, so that the check stays small.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException Unrepresentable<T>(ReadOnlySpan<T> weights, WeightShape shape, long firstRow, RtnConfig config, long k, float scale, bool infinite)
+        where T : unmanaged
+    {
+        var columns = shape.Columns;
+        var groupSize = config.GroupSizeFor(columns);
+        var groupsPerRow = columns / groupSize;
+        var qmin = -(1 << (config.Bits - 1));
+        var row = firstRow + (k / groupsPerRow);
+        var group = k % groupsPerRow;
+        var where = shape.FormatPosition((row * columns) + (group * groupSize));
+        var max = MaxMagnitude(weights.Slice((int)(k * groupSize), groupSize));
+        var problem = infinite
+            ? string.Create(CultureInfo.InvariantCulture, $"its scale fp32(2m)·fp32(1/{(1 << config.Bits) - 1}) overflows to infinity, so it would dequantize to NaN")
+            : string.Create(CultureInfo.InvariantCulture, $"its scale {scale:R} is finite, but code {qmin} · {scale:R} = {(double)qmin * scale:R} is beyond the largest {Precision<T>.Name} value, so it would dequantize to -infinity");
+        return new ArgumentException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"group {group} of the row at {where} (columns [{group * groupSize}, {(group + 1) * groupSize})) has max|x| = {max:R}: {problem} (docs/rtn-spec.md, Edge cases)."));
     }
 
     private static bool HoldsCode(ReadOnlySpan<byte> packed, long start, int count, int bits, RtnFormat format, int code)
